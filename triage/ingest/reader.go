@@ -1,0 +1,257 @@
+package ingest
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/triagedesk/triage/triage"
+)
+
+// Format names an input format.
+type Format string
+
+// Input formats. FormatAuto picks JSON Lines or transcript from the first
+// non-blank character; see Detect.
+const (
+	FormatAuto  Format = "auto"
+	FormatJSONL Format = "jsonl"
+	FormatText  Format = "text"
+)
+
+// DefaultMaxLineBytes is the longest input line, in bytes without the line
+// ending, that a Reader accepts when Options.MaxLineBytes is 0. A longer
+// line is rejected on its own and reading goes on with the next line.
+const DefaultMaxLineBytes = 1 << 20
+
+// readBufferSize is the size of the buffer a Reader reads through; auto
+// detection looks at most this far for the first non-blank character.
+const readBufferSize = 64 << 10
+
+// Options configures a Reader.
+type Options struct {
+	// Format is the input format; "" means FormatAuto.
+	Format Format
+	// Source names the input in errors: a file path, or "stdin". A
+	// transcript without another conversation id is named after the
+	// file's base name. "" means "stdin".
+	Source string
+	// Conversation is the conversation id of a transcript. It takes
+	// precedence over a "# conversation:" header and the file name. In
+	// JSON Lines it fills in events that have no conversation field.
+	Conversation string
+	// Location is the time zone of transcript times that carry no UTC
+	// offset. It takes precedence over a "# timezone:" header; nil means
+	// the header's zone, or UTC without one.
+	Location *time.Location
+	// MaxLineBytes is the longest line accepted, in bytes; 0 means
+	// DefaultMaxLineBytes.
+	MaxLineBytes int
+}
+
+// Item is one result of Reader.Next: an accepted event or a rejected line.
+type Item struct {
+	// Event is the accepted event, or nil when the line was rejected.
+	Event *triage.Event
+	// Line is the 1-based line where the event, or the rejected input,
+	// starts.
+	Line int
+	// Err describes why the line was rejected; nil for an accepted event.
+	Err *LineError
+}
+
+// LineError is a rejected input line: where it is, which field is wrong
+// when one is, and what to do about it.
+type LineError struct {
+	Source string
+	Line   int
+	Field  string // empty when the problem is not one field
+	Reason string
+}
+
+// Error formats the error as "SOURCE:LINE: field "NAME": REASON".
+func (e *LineError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("%s:%d: %s", e.Source, e.Line, e.Reason)
+	}
+	return fmt.Sprintf("%s:%d: field %q: %s", e.Source, e.Line, e.Field, e.Reason)
+}
+
+// lineParser turns the lines of one format into events and rejections,
+// which it hands to the Reader's accept and reject.
+type lineParser interface {
+	// parse handles one line that passed the Reader's own checks.
+	parse(number int, text []byte)
+	// finish handles the end of the input.
+	finish()
+	// pending reports whether an event has started but is not complete,
+	// so that rejections of later lines must wait until it is.
+	pending() bool
+}
+
+// Reader reads one input stream and returns its events one at a time. A bad
+// line is returned as a rejected Item and reading goes on with the next
+// line.
+//
+// Every accepted event has an id: the one the source gives, or
+// triage.DeriveID of the event and the number of identical events
+// (triage.TupleKey) accepted earlier in the stream. Reading the same input
+// again therefore yields the same ids. An id that an earlier event of the
+// stream already has is rejected. A Reader keeps one entry per accepted
+// event to do this, so its memory grows with the length of the stream.
+type Reader struct {
+	opts   Options
+	lines  *lineReader
+	parser lineParser
+
+	queue []Item
+	// held keeps rejections of lines read while an earlier event was
+	// still pending, so that Items come out in line order.
+	held []Item
+	done bool
+	err  error
+
+	seenIDs map[string]int   // id -> line of the event that has it
+	tuples  map[[32]byte]int // sha256 of TupleKey -> accepted count
+}
+
+// NewReader returns a Reader of r. With FormatAuto it reads ahead to find
+// the first non-blank character; the only error it returns is a
+// *LineError when the format is unknown or cannot be told, or the error of
+// r while reading ahead.
+func NewReader(r io.Reader, opts Options) (*Reader, error) {
+	if opts.Source == "" {
+		opts.Source = "stdin"
+	}
+	if opts.MaxLineBytes <= 0 {
+		opts.MaxLineBytes = DefaultMaxLineBytes
+	}
+	br := bufio.NewReaderSize(r, readBufferSize)
+	format := opts.Format
+	switch format {
+	case "", FormatAuto:
+		detected, err := detectStream(br, opts.Source)
+		if err != nil {
+			return nil, err
+		}
+		format = detected
+	case FormatJSONL, FormatText:
+	default:
+		return nil, &LineError{Source: opts.Source, Reason: fmt.Sprintf(
+			"unknown format %q: use auto, jsonl or text", format)}
+	}
+	opts.Format = format
+
+	rd := &Reader{
+		opts:    opts,
+		lines:   newLineReader(br, opts.MaxLineBytes),
+		seenIDs: make(map[string]int),
+		tuples:  make(map[[32]byte]int),
+	}
+	if format == FormatJSONL {
+		rd.parser = &jsonParser{r: rd}
+	} else {
+		rd.parser = newTranscriptParser(rd)
+	}
+	return rd, nil
+}
+
+// Format returns the format the Reader reads, after auto detection.
+func (r *Reader) Format() Format { return r.opts.Format }
+
+// Next returns the next accepted event or rejected line. It returns io.EOF
+// after the last one, and any other error only when reading the underlying
+// reader fails; the Items read before the failure come first.
+func (r *Reader) Next() (Item, error) {
+	for len(r.queue) == 0 {
+		if r.done {
+			if r.err != nil {
+				return Item{}, r.err
+			}
+			return Item{}, io.EOF
+		}
+		r.step()
+	}
+	item := r.queue[0]
+	r.queue = r.queue[1:]
+	return item, nil
+}
+
+// step reads one line and queues what it yields.
+func (r *Reader) step() {
+	line, err := r.lines.next()
+	if err != nil {
+		r.done = true
+		if !errors.Is(err, io.EOF) {
+			r.err = fmt.Errorf("read %s: %w", r.opts.Source, err)
+		}
+		r.parser.finish()
+		r.flushHeld()
+		return
+	}
+	switch {
+	case line.tooLong:
+		r.reject(line.number, "", fmt.Sprintf(
+			"line is longer than %d bytes; split it or raise the line limit", r.opts.MaxLineBytes))
+	case line.hadNUL:
+		r.reject(line.number, "", "line contains a NUL byte; the input may be UTF-16 or binary: convert it to UTF-8")
+	default:
+		r.parser.parse(line.number, line.text)
+	}
+}
+
+// reject queues a rejected line.
+func (r *Reader) reject(line int, field, reason string) {
+	item := Item{Line: line, Err: &LineError{Source: r.opts.Source, Line: line, Field: field, Reason: reason}}
+	if r.parser.pending() {
+		r.held = append(r.held, item)
+		return
+	}
+	r.queue = append(r.queue, item)
+}
+
+// accept validates ev, gives it an id when it has none and queues it, or
+// queues the rejection of its line.
+func (r *Reader) accept(ev *triage.Event, line int) {
+	defer r.flushHeld()
+	if err := ev.Validate(); err != nil {
+		var fe *triage.FieldError
+		if errors.As(err, &fe) {
+			r.queueReject(line, fe.Field, fe.Reason)
+		} else {
+			r.queueReject(line, "", err.Error())
+		}
+		return
+	}
+	ev.At = ev.At.UTC()
+	key := sha256.Sum256([]byte(triage.TupleKey(ev)))
+	if ev.ID == "" {
+		ev.ID = triage.DeriveID(ev, r.tuples[key])
+	}
+	if first, ok := r.seenIDs[ev.ID]; ok {
+		r.queueReject(line, "id", fmt.Sprintf(
+			"id %q is already used by the event on line %d; give each event its own id", ev.ID, first))
+		return
+	}
+	r.seenIDs[ev.ID] = line
+	r.tuples[key]++
+	r.queue = append(r.queue, Item{Event: ev, Line: line})
+}
+
+// queueReject queues a rejection in place, for a line whose event was
+// pending until now.
+func (r *Reader) queueReject(line int, field, reason string) {
+	r.queue = append(r.queue, Item{Line: line, Err: &LineError{Source: r.opts.Source, Line: line, Field: field, Reason: reason}})
+}
+
+// flushHeld queues the rejections that waited for a pending event.
+func (r *Reader) flushHeld() {
+	if r.parser.pending() {
+		return
+	}
+	r.queue = append(r.queue, r.held...)
+	r.held = r.held[:0]
+}
