@@ -1,0 +1,168 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// handleKey runs the binding that msg matches in the current view.
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Quit):
+		m.shutdown()
+		return tea.Quit
+	case key.Matches(msg, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		if m.help.ShowAll {
+			m.keys.Help.SetHelp("?", "fewer keys")
+		} else {
+			m.keys.Help.SetHelp("?", "more keys")
+		}
+		m.layout()
+		return nil
+	}
+	if m.width < minWidth || m.height < minHeight {
+		return nil
+	}
+	if m.view == viewTicket {
+		return m.handleTicketKey(msg)
+	}
+	return m.handleQueueKey(msg)
+}
+
+func (m *Model) handleQueueKey(msg tea.KeyMsg) tea.Cmd {
+	page := max(1, m.listHeight())
+	switch {
+	case key.Matches(msg, m.keys.Up):
+		m.moveCursor(m.cursor - 1)
+	case key.Matches(msg, m.keys.Down):
+		m.moveCursor(m.cursor + 1)
+	case key.Matches(msg, m.keys.Top):
+		m.moveCursor(0)
+	case key.Matches(msg, m.keys.Bottom):
+		m.moveCursor(len(m.queue.tickets) - 1)
+	case key.Matches(msg, m.keys.PageUp):
+		m.moveCursor(m.cursor - page)
+	case key.Matches(msg, m.keys.PageDown):
+		m.moveCursor(m.cursor + page)
+	case key.Matches(msg, m.keys.ToggleAll):
+		m.all = !m.all
+		m.pending = nil
+		if m.all {
+			m.setStatus("showing all active tickets")
+		} else {
+			m.setStatus("showing escalated and claimed tickets")
+		}
+		return m.reloadQueue()
+	case key.Matches(msg, m.keys.Open):
+		if m.selectedID == "" {
+			return nil
+		}
+		delete(m.newAt, m.selectedID)
+		return m.openTicket(m.selectedID)
+	}
+	return nil
+}
+
+func (m *Model) handleTicketKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Back):
+		m.closeTicket()
+	case key.Matches(msg, m.keys.Up):
+		m.viewport.ScrollUp(1)
+	case key.Matches(msg, m.keys.Down):
+		m.viewport.ScrollDown(1)
+	case key.Matches(msg, m.keys.Top):
+		m.viewport.GotoTop()
+	case key.Matches(msg, m.keys.Bottom):
+		m.viewport.GotoBottom()
+	case key.Matches(msg, m.keys.PageUp):
+		m.viewport.PageUp()
+	case key.Matches(msg, m.keys.PageDown):
+		m.viewport.PageDown()
+	case key.Matches(msg, m.keys.Claim):
+		return m.startAction(actionClaim)
+	case key.Matches(msg, m.keys.Release):
+		return m.startAction(actionRelease)
+	case key.Matches(msg, m.keys.Resolve):
+		return m.startAction(actionResolve)
+	}
+	return nil
+}
+
+// handleMouse scrolls the queue or the transcript with the wheel.
+func (m *Model) handleMouse(msg tea.MouseMsg) {
+	if msg.Action != tea.MouseActionPress {
+		return
+	}
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		if m.view == viewTicket {
+			m.viewport.ScrollUp(3)
+		} else {
+			m.moveCursor(m.cursor - 1)
+		}
+	case tea.MouseButtonWheelDown:
+		if m.view == viewTicket {
+			m.viewport.ScrollDown(3)
+		} else {
+			m.moveCursor(m.cursor + 1)
+		}
+	}
+}
+
+// startAction sends a claim, release or resolve for the open ticket; one
+// action runs at a time.
+func (m *Model) startAction(a action) tea.Cmd {
+	if m.detailID == "" || m.actionActive {
+		return nil
+	}
+	m.actionActive = true
+	m.setStatus(a.String() + " " + sanitizeLine(m.detailID) + "…")
+	return actionCmd(m.ctx, m.desk, a, m.detailID)
+}
+
+// moveCursor selects the ticket at index i, clamped to the list. Landing
+// on a ticket clears its NEW badge.
+func (m *Model) moveCursor(i int) {
+	n := len(m.queue.tickets)
+	if n == 0 {
+		m.cursor, m.offset, m.selectedID = 0, 0, ""
+		return
+	}
+	m.cursor = min(max(i, 0), n-1)
+	m.selectedID = m.queue.tickets[m.cursor].ID
+	delete(m.newAt, m.selectedID)
+	m.scrollToCursor()
+}
+
+// restoreCursor keeps the selection on the same ticket after the list
+// changed. When that ticket left the list, the cursor stays at its row and
+// selects the ticket that moved up into it.
+func (m *Model) restoreCursor() {
+	n := len(m.queue.tickets)
+	if n == 0 {
+		m.cursor, m.offset, m.selectedID = 0, 0, ""
+		return
+	}
+	if i := m.queue.index(m.selectedID); i >= 0 {
+		m.cursor = i
+	} else {
+		m.cursor = min(max(m.cursor, 0), n-1)
+		m.selectedID = m.queue.tickets[m.cursor].ID
+	}
+	m.scrollToCursor()
+}
+
+// scrollToCursor moves the visible window of rows so that it shows the
+// cursor.
+func (m *Model) scrollToCursor() {
+	rows := max(1, m.listHeight())
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+rows {
+		m.offset = m.cursor - rows + 1
+	}
+	m.offset = max(0, min(m.offset, len(m.queue.tickets)-rows))
+}
