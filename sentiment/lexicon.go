@@ -1,0 +1,288 @@
+package sentiment
+
+import (
+	"bufio"
+	"bytes"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/jonreiter/govader/data"
+)
+
+// Word flags. One map lookup per token returns all of them together with
+// the word's valence, so that scoring costs about as much as a keyword
+// lookup.
+const (
+	flagLexicon   uint16 = 1 << iota // has a valence in the general lexicon
+	flagNegator                      // negates the sentiment words after it
+	flagBooster                      // intensifier or dampener
+	flagEnglish                      // known English word (language detection)
+	flagProfanity                    // swear word
+	flagBut                          // contrastive conjunction: weight moves to the next clause
+	flagSupport                      // support-domain word with its own valence
+	flagKeyword                      // operator keyword
+)
+
+// entry is what the lexicon knows about one lower-case word.
+type entry struct {
+	valence float64
+	boost   float64 // booster scalar, positive for intensifiers
+	flags   uint16
+	// phrases lists the multi-word phrases that start with this word,
+	// longest first.
+	phrases []int32
+}
+
+// phrase is a multi-word expression scored as one unit. A word "NEG"
+// matches any negator.
+type phrase struct {
+	words   []string
+	valence float64
+	rule    string
+}
+
+// lexicon holds the word table, the phrases and the emoji and emoticon
+// valences. It is built once and never changed, so Scorers share it.
+type lexicon struct {
+	index     map[string]int32
+	entries   []entry
+	phrases   []phrase
+	emoticons map[string]float64
+	emoji     map[rune]float64
+	// other maps function words of languages with no lexicon to a bit
+	// set of those languages, bit k standing for otherLangOrder[k].
+	other map[string]uint8
+}
+
+var (
+	baseOnce sync.Once
+	baseLex  *lexicon
+)
+
+// base returns the built-in lexicon, loading it on first use.
+func base() *lexicon {
+	baseOnce.Do(func() { baseLex = buildLexicon() })
+	return baseLex
+}
+
+func buildLexicon() *lexicon {
+	lx := &lexicon{
+		index:     make(map[string]int32, 9000),
+		emoticons: make(map[string]float64, 300),
+		emoji:     make(map[rune]float64, 1500),
+		other:     make(map[string]uint8, 400),
+	}
+	lx.loadVADER()
+	for _, w := range englishWords {
+		lx.get(w).flags |= flagEnglish
+	}
+	for _, w := range negators {
+		lx.get(w).flags |= flagNegator | flagEnglish
+	}
+	for w, b := range boosters {
+		if strings.Contains(w, " ") {
+			continue
+		}
+		e := lx.get(w)
+		e.boost = b
+		e.flags |= flagBooster | flagEnglish
+	}
+	for _, w := range []string{"but", "however"} {
+		lx.get(w).flags |= flagBut | flagEnglish
+	}
+	for _, w := range profanity {
+		e := lx.get(w)
+		e.flags |= flagProfanity | flagEnglish
+		if e.valence == 0 {
+			e.valence = -2.5
+			e.flags |= flagLexicon
+		}
+	}
+	for w, v := range supportWords {
+		e := lx.get(w)
+		e.valence = v
+		e.flags |= flagSupport | flagEnglish
+		e.flags &^= flagLexicon
+	}
+	for _, p := range supportPhrases() {
+		lx.addPhrase(p)
+	}
+	for _, p := range idioms {
+		lx.addPhrase(p)
+	}
+	for k, lang := range otherLangOrder {
+		for _, w := range strings.Fields(otherLanguages[lang]) {
+			if i, ok := lx.index[w]; ok && lx.entries[i].flags&flagEnglish != 0 {
+				continue
+			}
+			lx.other[w] |= 1 << k
+		}
+	}
+	lx.sortPhrases()
+	return lx
+}
+
+// get returns the entry for w, adding an empty one when w is new.
+func (lx *lexicon) get(w string) *entry {
+	i, ok := lx.index[w]
+	if !ok {
+		i = int32(len(lx.entries))
+		lx.entries = append(lx.entries, entry{})
+		lx.index[w] = i
+	}
+	return &lx.entries[i]
+}
+
+func (lx *lexicon) addPhrase(p phrase) {
+	first := p.words[0]
+	idx := int32(len(lx.phrases))
+	lx.phrases = append(lx.phrases, p)
+	if first == "NEG" {
+		for _, n := range negators {
+			lx.get(n).phrases = append(lx.get(n).phrases, idx)
+		}
+		return
+	}
+	e := lx.get(first)
+	e.phrases = append(e.phrases, idx)
+	e.flags |= flagEnglish
+}
+
+// sortPhrases orders each word's phrases longest first, so that the first
+// match is the longest one.
+func (lx *lexicon) sortPhrases() {
+	for i := range lx.entries {
+		ps := lx.entries[i].phrases
+		for a := 1; a < len(ps); a++ {
+			for b := a; b > 0 && len(lx.phrases[ps[b]].words) > len(lx.phrases[ps[b-1]].words); b-- {
+				ps[b], ps[b-1] = ps[b-1], ps[b]
+			}
+		}
+	}
+}
+
+// loadVADER reads the VADER word and emoji lexicons shipped with govader.
+// A word lexicon line is "token<TAB>mean<TAB>sd<TAB>ratings"; an emoji
+// line is "emoji<TAB>description", and the emoji's valence is the sum of
+// the valences of its description's words.
+func (lx *lexicon) loadVADER() {
+	raw, err := data.Asset("rawdata/vaderLexicon.txt")
+	if err != nil {
+		panic("sentiment: VADER lexicon asset missing: " + err.Error())
+	}
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	for sc.Scan() {
+		word, rest, ok := strings.Cut(sc.Text(), "\t")
+		if !ok {
+			continue
+		}
+		mean, _, _ := strings.Cut(rest, "\t")
+		v, err := strconv.ParseFloat(mean, 64)
+		if err != nil || word == "" {
+			continue
+		}
+		if isWordToken(word) {
+			e := lx.get(word)
+			e.valence = v
+			e.flags |= flagLexicon | flagEnglish
+		} else {
+			lx.emoticons[word] = v
+		}
+	}
+	raw, err = data.Asset("rawdata/emojiUTF8Lexicon.txt")
+	if err != nil {
+		panic("sentiment: VADER emoji asset missing: " + err.Error())
+	}
+	sc = bufio.NewScanner(bytes.NewReader(raw))
+	for sc.Scan() {
+		emoji, desc, ok := strings.Cut(sc.Text(), "\t")
+		if !ok {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(emoji)
+		if r == utf8.RuneError || (size != len(emoji) && emoji[size:] != "\uFE0F") {
+			continue // sequences are scored by their first rune
+		}
+		v := 0.0
+		for _, w := range strings.Fields(strings.ToLower(desc)) {
+			if i, ok := lx.index[w]; ok {
+				v += lx.entries[i].valence
+			}
+		}
+		if v != 0 {
+			lx.emoji[r] = clamp(v, -4, 4)
+		}
+	}
+}
+
+// isWordToken reports whether w would come out of the tokenizer as one
+// word: letters and digits with inner apostrophes or hyphens.
+func isWordToken(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if isASCIIAlnum(c) || c >= utf8.RuneSelf {
+			continue
+		}
+		if (c == '\'' || c == '-') && i > 0 && i < len(w)-1 {
+			continue
+		}
+		return false
+	}
+	return w != ""
+}
+
+// clone returns a copy that can take operator keywords without changing
+// the shared built-in lexicon.
+func (lx *lexicon) clone() *lexicon {
+	c := *lx
+	c.index = make(map[string]int32, len(lx.index)+16)
+	for k, v := range lx.index {
+		c.index[k] = v
+	}
+	c.entries = make([]entry, len(lx.entries))
+	for i, e := range lx.entries {
+		e.phrases = append([]int32(nil), e.phrases...)
+		c.entries[i] = e
+	}
+	c.phrases = append([]phrase(nil), lx.phrases...)
+	return &c
+}
+
+// addKeywords adds operator keywords. A one-word keyword replaces the
+// word's valence; a longer one becomes a phrase.
+func (lx *lexicon) addKeywords(kws []Keyword) {
+	for _, kw := range kws {
+		words := strings.Fields(strings.ToLower(kw.Phrase))
+		if len(words) == 0 {
+			continue
+		}
+		for i, w := range words {
+			words[i] = strings.ReplaceAll(w, "\u2019", "'")
+		}
+		v := clamp(kw.Weight, -4, 4)
+		if len(words) == 1 {
+			e := lx.get(words[0])
+			e.valence = v
+			e.flags |= flagKeyword | flagEnglish
+			e.flags &^= flagLexicon | flagSupport
+			continue
+		}
+		lx.addPhrase(phrase{words: words, valence: v, rule: "keyword"})
+	}
+	lx.sortPhrases()
+}
+
+func clamp(v, lo, hi float64) float64 {
+	if v < lo {
+		return lo
+	}
+	if v > hi {
+		return hi
+	}
+	if v != v { // NaN
+		return 0
+	}
+	return v
+}
