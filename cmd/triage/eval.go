@@ -1,0 +1,19 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+func newEvalCommand() *cobra.Command {
+	var dataDir string
+	cmd := &cobra.Command{
+		Use:   "eval",
+		Short: "Measure the scorer against human-rated data sets",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runEval(cmd, dataDir)
+		},
+	}
+	cmd.Flags().StringVar(&dataDir, "data", "../shared/data", "folder holding the rated data sets")
+	return cmd
+}

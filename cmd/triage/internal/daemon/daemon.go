@@ -1,0 +1,220 @@
+// Package daemon wires the store, the engine and the API into one running
+// desk: it takes the database's file lock, claims the socket, serves, and
+// shuts down in order. `triage serve` runs it in the foreground and
+// `triage demo` in-process.
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/triagedesk/triage/store"
+	"github.com/triagedesk/triage/triage/api"
+	"github.com/triagedesk/triage/triage/engine"
+)
+
+// Config says where the daemon keeps its database and socket.
+type Config struct {
+	Database string
+	Socket   string
+	Logger   *slog.Logger
+	Version  string
+	// LockTimeout bounds the wait for the database's file lock.
+	LockTimeout time.Duration
+}
+
+// ErrBusy means another daemon already holds the database or the socket.
+var ErrBusy = errors.New("another triage daemon is running")
+
+// Daemon is a running desk.
+type Daemon struct {
+	cfg      Config
+	log      *slog.Logger
+	db       *store.DB
+	engine   *engine.Engine
+	server   *http.Server
+	listener net.Listener
+
+	stopEngine context.CancelFunc
+	serveErr   chan error
+	stopOnce   sync.Once
+	stopErr    error
+}
+
+// infoFile is written beside the database so that a second daemon can
+// name the running one.
+type infoFile struct {
+	PID      int       `json:"pid"`
+	Socket   string    `json:"socket"`
+	Database string    `json:"database"`
+	Started  time.Time `json:"started"`
+}
+
+// InfoPath returns the path of the info file for a database.
+func InfoPath(database string) string { return database + ".info" }
+
+// Start opens the database, claims the socket and starts serving.
+func Start(cfg Config) (*Daemon, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.LockTimeout == 0 {
+		cfg.LockTimeout = time.Second
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.Database), 0o700); err != nil {
+		return nil, fmt.Errorf("create database folder: %w", err)
+	}
+	db, err := store.Open(cfg.Database, store.Options{Timeout: cfg.LockTimeout})
+	if errors.Is(err, store.ErrLocked) {
+		return nil, fmt.Errorf("%w: %s", ErrBusy, describeHolder(cfg.Database))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	d := &Daemon{cfg: cfg, log: log, db: db, serveErr: make(chan error, 1)}
+	if err := d.start(); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// describeHolder names the daemon that holds database, from its info file.
+func describeHolder(database string) string {
+	data, err := os.ReadFile(InfoPath(database))
+	var info infoFile
+	if err != nil || json.Unmarshal(data, &info) != nil {
+		return fmt.Sprintf("database %s is locked by another process", database)
+	}
+	return fmt.Sprintf("database %s is held by triage serve (pid %d, socket %s, started %s)",
+		database, info.PID, info.Socket, info.Started.Format(time.RFC3339))
+}
+
+func (d *Daemon) start() error {
+	ln, err := listenUnix(d.cfg.Socket)
+	if err != nil {
+		return err
+	}
+	d.listener = ln
+	info := infoFile{PID: os.Getpid(), Socket: d.cfg.Socket, Database: d.cfg.Database, Started: time.Now().UTC()}
+	data, _ := json.Marshal(info)
+	if err := os.WriteFile(InfoPath(d.cfg.Database), data, 0o600); err != nil {
+		_ = ln.Close()
+		return fmt.Errorf("write daemon info file: %w", err)
+	}
+	eng, err := engine.New(d.db, engine.Options{Logger: d.log.With("part", "engine")})
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	d.engine = eng
+	engineCtx, cancel := context.WithCancel(context.Background())
+	d.stopEngine = cancel
+	go eng.Run(engineCtx)
+
+	srv := api.NewServer(eng, api.Info{
+		PID: info.PID, Socket: d.cfg.Socket, Database: d.cfg.Database, Started: info.Started, Version: d.cfg.Version,
+	}, d.log.With("part", "api"))
+	d.server = srv.HTTPServer()
+	go func() { d.serveErr <- d.server.Serve(ln) }()
+	d.log.Info("daemon started", "pid", info.PID, "database", d.cfg.Database, "socket", d.cfg.Socket)
+	return nil
+}
+
+// listenUnix claims a Unix socket with mode 0600. A leftover socket file is
+// removed only when nothing answers on it.
+func listenUnix(path string) (net.Listener, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create socket folder: %w", err)
+	}
+	if _, err := os.Lstat(path); err == nil {
+		conn, dialErr := net.DialTimeout("unix", path, time.Second)
+		if dialErr == nil {
+			_ = conn.Close()
+			return nil, fmt.Errorf("%w: a daemon answers on socket %s", ErrBusy, path)
+		}
+		if err := os.Remove(path); err != nil {
+			return nil, fmt.Errorf("remove stale socket %s: %w", path, err)
+		}
+	}
+	// The umask makes the socket 0600 from its creation, with no window
+	// in which another user could connect.
+	old := syscall.Umask(0o177)
+	ln, err := net.Listen("unix", path)
+	syscall.Umask(old)
+	if err != nil {
+		return nil, fmt.Errorf("listen on socket %s: %w", path, err)
+	}
+	// Closing the listener must not unlink a socket another daemon may
+	// have taken over; Stop removes it explicitly.
+	ln.(*net.UnixListener).SetUnlinkOnClose(false)
+	return ln, nil
+}
+
+// Engine returns the daemon's engine.
+func (d *Daemon) Engine() *engine.Engine { return d.engine }
+
+// Socket returns the socket path the daemon serves on.
+func (d *Daemon) Socket() string { return d.cfg.Socket }
+
+// Wait blocks until the server stops by itself (an error) or ctx ends.
+func (d *Daemon) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-d.serveErr:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return fmt.Errorf("serve: %w", err)
+	}
+}
+
+// Stop stops taking requests, lets in-flight ones finish (their events are
+// committed and acknowledged), stops the engine, closes the database and
+// removes the socket and info file.
+func (d *Daemon) Stop() error {
+	d.stopOnce.Do(func() { d.stopErr = d.stop() })
+	return d.stopErr
+}
+
+func (d *Daemon) stop() error {
+	d.log.Info("daemon stopping")
+	d.engine.Hub().CloseAll(errors.New("daemon stopping"))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := d.server.Shutdown(ctx); err != nil {
+		d.log.Warn("shutdown did not finish in time", "err", err)
+		_ = d.server.Close()
+	}
+	d.stopEngine()
+	<-d.engine.Done()
+	var errs []error
+	if err := d.db.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close database: %w", err))
+	}
+	if err := os.Remove(d.cfg.Socket); err != nil && !errors.Is(err, os.ErrNotExist) {
+		errs = append(errs, fmt.Errorf("remove socket: %w", err))
+	}
+	if err := os.Remove(InfoPath(d.cfg.Database)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		errs = append(errs, fmt.Errorf("remove info file: %w", err))
+	}
+	err := errors.Join(errs...)
+	if err != nil {
+		d.log.Error("daemon stopped with errors", "err", err)
+	} else {
+		d.log.Info("daemon stopped")
+	}
+	return err
+}

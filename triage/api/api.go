@@ -1,0 +1,496 @@
+// Package api serves the desk's engine over HTTP on a Unix socket (or
+// loopback TCP): ingest, the queue, tickets and their actions, history,
+// and a live stream of updates. Package client speaks to it.
+//
+// Every route lives under /v1. Bodies and streams are JSON or JSON Lines;
+// errors are a JSON object {"error": "..."} with a fitting status code.
+package api
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/user"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/triagedesk/triage/triage"
+	"github.com/triagedesk/triage/triage/engine"
+)
+
+// Limits on requests, so that one client cannot exhaust the daemon.
+const (
+	// MaxEventsPerRequest is the most events one ingest request may carry.
+	MaxEventsPerRequest = 5000
+	// MaxLineBytes is the longest JSON line an ingest request may hold.
+	MaxLineBytes = 1 << 20
+	// MaxBodyBytes bounds any request body.
+	MaxBodyBytes = 64 << 20
+)
+
+// AgentHeader lets the daemon's own user act under another agent name,
+// for demos and tests; other users are always named by their login.
+const AgentHeader = "X-Triage-Agent"
+
+// Info describes the running daemon.
+type Info struct {
+	PID      int       `json:"pid"`
+	Socket   string    `json:"socket"`
+	Database string    `json:"database"`
+	Started  time.Time `json:"started"`
+	Version  string    `json:"version"`
+	Epoch    string    `json:"epoch"`
+	Seq      uint64    `json:"seq"`
+}
+
+// Server is the daemon's HTTP API.
+type Server struct {
+	engine *engine.Engine
+	log    *slog.Logger
+	info   Info
+	now    func() time.Time
+	mux    *http.ServeMux
+}
+
+// NewServer returns a server for eng. info is reported by /v1/info.
+func NewServer(eng *engine.Engine, info Info, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{engine: eng, log: log, info: info, now: time.Now, mux: http.NewServeMux()}
+	s.mux.HandleFunc("GET /v1/info", s.handleInfo)
+	s.mux.HandleFunc("POST /v1/events", s.handleEvents)
+	s.mux.HandleFunc("GET /v1/queue", s.handleQueue)
+	s.mux.HandleFunc("GET /v1/tickets/{id}", s.handleTicket)
+	s.mux.HandleFunc("POST /v1/tickets/{id}/{action}", s.handleTicketAction)
+	s.mux.HandleFunc("GET /v1/history", s.handleHistory)
+	s.mux.HandleFunc("GET /v1/stream", s.handleStream)
+	return s
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	s.mux.ServeHTTP(w, r)
+}
+
+// HTTPServer wraps the handler in an http.Server with timeouts and
+// records the Unix peer of each connection for agent identity.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		},
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+type connKey struct{}
+
+// agent names the caller: the login of the Unix peer's uid. The daemon's
+// own user may name another agent with AgentHeader.
+func (s *Server) agent(r *http.Request) string {
+	uid, ok := peerUID(r)
+	name := ""
+	if ok {
+		if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
+			name = u.Username
+		} else {
+			name = "uid-" + strconv.Itoa(uid)
+		}
+	}
+	if h := strings.TrimSpace(r.Header.Get(AgentHeader)); h != "" && (!ok || uid == syscall.Getuid()) {
+		return h
+	}
+	if name == "" {
+		return "unknown"
+	}
+	return name
+}
+
+// peerUID reads the uid of the process on the other end of a Unix socket.
+func peerUID(r *http.Request) (int, bool) {
+	c, _ := r.Context().Value(connKey{}).(net.Conn)
+	uc, ok := c.(*net.UnixConn)
+	if !ok {
+		return 0, false
+	}
+	raw, err := uc.SyscallConn()
+	if err != nil {
+		return 0, false
+	}
+	var cred *syscall.Ucred
+	var credErr error
+	err = raw.Control(func(fd uintptr) {
+		cred, credErr = syscall.GetsockoptUcred(int(fd), syscall.SOL_SOCKET, syscall.SO_PEERCRED)
+	})
+	if err != nil || credErr != nil {
+		return 0, false
+	}
+	return int(cred.Uid), true
+}
+
+func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
+	info := s.info
+	info.Epoch = s.engine.Hub().Epoch()
+	info.Seq = s.engine.Hub().Seq()
+	writeJSON(w, http.StatusOK, info)
+}
+
+// IngestResult is the answer for one line of an ingest request.
+type IngestResult struct {
+	Line int `json:"line"`
+	engine.Result
+}
+
+// handleEvents takes JSON Lines events and answers, after they are
+// durable, one JSON line per input line in order.
+func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	reader := bufio.NewReaderSize(r.Body, 64<<10)
+	var events []triage.Event
+	var lines []int
+	var results []IngestResult
+	occurrences := make(map[string]int)
+	for line := 1; ; line++ {
+		raw, err := readLine(reader, MaxLineBytes)
+		if errors.Is(err, io.EOF) && len(raw) == 0 {
+			break
+		}
+		if errors.Is(err, errLineTooLong) {
+			results = append(results, IngestResult{Line: line, Result: engine.Result{Status: engine.StatusRejected,
+				Error: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)}})
+			continue
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("request body larger than %d bytes: send fewer events per request", MaxBodyBytes))
+				return
+			}
+			writeError(w, http.StatusBadRequest, fmt.Errorf("read request: %w", err))
+			return
+		}
+		if len(strings.TrimSpace(string(raw))) == 0 {
+			continue
+		}
+		if len(events) >= MaxEventsPerRequest {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("more than %d events in one request", MaxEventsPerRequest))
+			return
+		}
+		var ev triage.Event
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			results = append(results, IngestResult{Line: line, Result: engine.Result{Status: engine.StatusRejected,
+				Error: "invalid JSON: " + err.Error()}})
+			continue
+		}
+		if ev.ID == "" && ev.Validate() == nil {
+			key := triage.TupleKey(&ev)
+			ev.ID = triage.DeriveID(&ev, occurrences[key])
+			occurrences[key]++
+		}
+		events = append(events, ev)
+		lines = append(lines, line)
+		results = append(results, IngestResult{Line: line})
+	}
+	engineResults, err := s.engine.Ingest(r.Context(), events)
+	if err != nil {
+		s.log.Error("ingest failed", "err", err, "events", len(events))
+		status := http.StatusInternalServerError
+		if errors.Is(err, engine.ErrStopped) {
+			status = http.StatusServiceUnavailable
+		}
+		writeError(w, status, fmt.Errorf("ingest: %w", err))
+		return
+	}
+	// Fill in the engine's answers for the lines that reached it.
+	next := 0
+	for i := range results {
+		if next < len(lines) && results[i].Line == lines[next] && results[i].Status == "" {
+			results[i].Result = engineResults[next]
+			next++
+		}
+	}
+	w.Header().Set("Content-Type", "application/jsonl")
+	enc := json.NewEncoder(w)
+	for _, res := range results {
+		if err := enc.Encode(res); err != nil {
+			return
+		}
+	}
+}
+
+var errLineTooLong = errors.New("line too long")
+
+// readLine reads one line without its newline. A line longer than max is
+// consumed to its end and reported with errLineTooLong.
+func readLine(r *bufio.Reader, max int) ([]byte, error) {
+	var line []byte
+	tooLong := false
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if !tooLong {
+			if len(line)+len(chunk) > max+1 {
+				tooLong = true
+				line = nil
+			} else {
+				line = append(line, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if tooLong {
+			if err == nil || errors.Is(err, io.EOF) {
+				return nil, errLineTooLong
+			}
+			return nil, err
+		}
+		line = []byte(strings.TrimRight(string(line), "\r\n"))
+		return line, err
+	}
+}
+
+func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
+	all := r.URL.Query().Get("all") == "true"
+	tickets := []*triage.Ticket{}
+	err := s.engine.Store().View(func(tx triage.ReadTx) error {
+		return tx.Queue(all, func(t *triage.Ticket) error {
+			tickets = append(tickets, t)
+			return nil
+		})
+	})
+	if err != nil {
+		s.log.Error("read queue", "err", err)
+		writeError(w, http.StatusInternalServerError, fmt.Errorf("read queue: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, tickets)
+}
+
+// normalizeTicketID accepts "42" as well as "T-42".
+func normalizeTicketID(id string) string {
+	if _, err := strconv.Atoi(id); err == nil {
+		return "T-" + id
+	}
+	return strings.ToUpper(id[:min(2, len(id))]) + id[min(2, len(id)):]
+}
+
+func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request) {
+	id := normalizeTicketID(r.PathValue("id"))
+	detail := &triage.TicketDetail{Events: []triage.StoredEvent{}, History: []*triage.Record{}}
+	err := s.engine.Store().View(func(tx triage.ReadTx) error {
+		t, err := tx.Ticket(id)
+		if err != nil {
+			return err
+		}
+		detail.Ticket = t
+		if err := tx.ConversationEvents(t.Conversation, func(e *triage.StoredEvent) error {
+			detail.Events = append(detail.Events, *e)
+			return nil
+		}); err != nil {
+			return err
+		}
+		return tx.TicketRecords(id, func(rec *triage.Record) error {
+			detail.History = append(detail.History, rec)
+			return nil
+		})
+	})
+	if errors.Is(err, triage.ErrNotFound) {
+		writeError(w, http.StatusNotFound, fmt.Errorf("ticket %s not found", id))
+		return
+	}
+	if err != nil {
+		s.log.Error("read ticket", "err", err, "ticket", id)
+		writeError(w, http.StatusInternalServerError, fmt.Errorf("read ticket %s: %w", id, err))
+		return
+	}
+	writeJSON(w, http.StatusOK, detail)
+}
+
+func (s *Server) handleTicketAction(w http.ResponseWriter, r *http.Request) {
+	id := normalizeTicketID(r.PathValue("id"))
+	agent := s.agent(r)
+	now := s.now().UTC()
+	var (
+		t   *triage.Ticket
+		err error
+	)
+	switch action := r.PathValue("action"); action {
+	case "claim":
+		t, err = s.engine.Claim(r.Context(), id, agent, now)
+	case "release":
+		t, err = s.engine.Release(r.Context(), id, agent, now)
+	case "resolve":
+		t, err = s.engine.Resolve(r.Context(), id, agent, now)
+	default:
+		writeError(w, http.StatusNotFound, fmt.Errorf("unknown ticket action %q: use claim, release or resolve", action))
+		return
+	}
+	var conflict *engine.ConflictError
+	switch {
+	case err == nil:
+		s.log.Info("ticket action", "action", r.PathValue("action"), "ticket", id, "agent", agent)
+		writeJSON(w, http.StatusOK, t)
+	case errors.As(err, &conflict):
+		writeJSON(w, http.StatusConflict, map[string]string{"error": err.Error(), "holder": conflict.Holder})
+	case errors.Is(err, triage.ErrNotFound):
+		writeError(w, http.StatusNotFound, err)
+	case errors.Is(err, engine.ErrInactive):
+		writeError(w, http.StatusConflict, err)
+	default:
+		s.log.Error("ticket action failed", "err", err, "ticket", id)
+		writeError(w, http.StatusInternalServerError, err)
+	}
+}
+
+// handleHistory streams history records as JSON Lines. The read
+// transaction is held only while records are copied into memory in pages,
+// never across a write to the client.
+func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	from, err := parseTimeParam(q.Get("since"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, fmt.Errorf("since: %w", err))
+		return
+	}
+	to, err := parseTimeParam(q.Get("until"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, fmt.Errorf("until: %w", err))
+		return
+	}
+	filter := recordFilter{queue: q.Get("queue"), reason: q.Get("reason"), kind: q.Get("kind"), ticket: q.Get("ticket"), agent: q.Get("agent")}
+	if filter.ticket != "" {
+		filter.ticket = normalizeTicketID(filter.ticket)
+	}
+	w.Header().Set("Content-Type", "application/jsonl")
+	enc := json.NewEncoder(w)
+	const page = 1000
+	cursor := from
+	var lastSeq uint64
+	for {
+		var recs []*triage.Record
+		err := s.engine.Store().View(func(tx triage.ReadTx) error {
+			return tx.Records(cursor, to, func(rec *triage.Record) error {
+				if rec.At.Equal(cursor) && rec.Seq <= lastSeq {
+					return nil
+				}
+				recs = append(recs, rec)
+				if len(recs) == page {
+					return triage.ErrStop
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			s.log.Error("read history", "err", err)
+			return
+		}
+		for _, rec := range recs {
+			if filter.match(rec) {
+				if err := enc.Encode(rec); err != nil {
+					return
+				}
+			}
+		}
+		if len(recs) < page {
+			return
+		}
+		cursor, lastSeq = recs[len(recs)-1].At, recs[len(recs)-1].Seq
+	}
+}
+
+type recordFilter struct{ queue, reason, kind, ticket, agent string }
+
+func (f recordFilter) match(rec *triage.Record) bool {
+	if f.queue != "" && rec.Queue != f.queue {
+		return false
+	}
+	if f.kind != "" && string(rec.Kind) != f.kind {
+		return false
+	}
+	if f.ticket != "" && rec.Ticket != f.ticket {
+		return false
+	}
+	if f.agent != "" && (rec.Agent == nil || *rec.Agent != f.agent) {
+		return false
+	}
+	if f.reason != "" && !strings.Contains(strings.ToLower(rec.Reason), strings.ToLower(f.reason)) {
+		return false
+	}
+	return true
+}
+
+func parseTimeParam(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("invalid time %q: use RFC 3339", s)
+	}
+	return t, nil
+}
+
+// handleStream sends live updates as JSON Lines, flushed one by one.
+func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
+	since, _ := strconv.ParseUint(r.URL.Query().Get("since"), 10, 64)
+	sub := s.engine.Hub().Subscribe(since, r.URL.Query().Get("epoch"))
+	defer sub.Close()
+	w.Header().Set("Content-Type", "application/jsonl")
+	w.WriteHeader(http.StatusOK)
+	flusher := http.NewResponseController(w)
+	enc := json.NewEncoder(w)
+	keepalive := time.NewTicker(15 * time.Second)
+	defer keepalive.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-keepalive.C:
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return
+			}
+			_ = flusher.Flush()
+		case u, ok := <-sub.Updates():
+			if !ok {
+				if err := sub.Err(); err != nil {
+					s.log.Warn("stream subscriber dropped", "err", err)
+				}
+				return
+			}
+			if err := enc.Encode(u); err != nil {
+				return
+			}
+			// Send what is queued before flushing, so a burst costs one flush.
+			for pending := len(sub.Updates()); pending > 0; pending-- {
+				if err := enc.Encode(<-sub.Updates()); err != nil {
+					return
+				}
+			}
+			if err := flusher.Flush(); err != nil {
+				return
+			}
+		}
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, err error) {
+	writeJSON(w, status, map[string]string{"error": err.Error()})
+}

@@ -1,0 +1,421 @@
+package engine
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/triagedesk/triage/scripts"
+	"github.com/triagedesk/triage/sentiment"
+	"github.com/triagedesk/triage/triage"
+)
+
+// maxReasonsOnTicket bounds the reasons a ticket shows in the queue.
+const maxReasonsOnTicket = 5
+
+// maxLastMessage bounds the last customer message kept on a ticket.
+const maxLastMessage = 280
+
+// batch is the state of one write transaction: the conversations and
+// tickets it touched, written back once by flush, and the updates to
+// publish after the commit.
+type batch struct {
+	e       *Engine
+	tx      triage.Tx
+	convs   map[string]*convEntry
+	order   []*convEntry
+	updates []triage.Update
+}
+
+type convEntry struct {
+	conv   *triage.Conversation
+	state  sentiment.State
+	ticket *triage.Ticket
+	dirty  bool
+}
+
+func newBatch(e *Engine, tx triage.Tx) *batch {
+	return &batch{e: e, tx: tx, convs: make(map[string]*convEntry)}
+}
+
+// abort wraps a storage error so that it rolls the transaction back.
+func abort(op string, err error) error {
+	return abortError{fmt.Errorf("%s: %w", op, err)}
+}
+
+// conversation returns the cached entry for a conversation, loading it or,
+// when create is set and it does not exist, opening it with a new ticket
+// at time at.
+func (b *batch) conversation(id string, create bool, at time.Time) (*convEntry, error) {
+	if c, ok := b.convs[id]; ok {
+		return c, nil
+	}
+	conv, err := b.tx.Conversation(id)
+	if err != nil {
+		return nil, abort("load conversation", err)
+	}
+	entry := &convEntry{conv: conv}
+	if conv == nil {
+		if !create {
+			return nil, nil
+		}
+		if err := b.open(entry, id, at); err != nil {
+			return nil, err
+		}
+	} else {
+		if len(conv.ScorerState) > 0 {
+			if err := json.Unmarshal(conv.ScorerState, &entry.state); err != nil {
+				return nil, abort("decode scorer state of "+id, err)
+			}
+		}
+		t, err := b.tx.Ticket(conv.Ticket)
+		if err != nil {
+			return nil, abort("load ticket "+conv.Ticket, err)
+		}
+		entry.ticket = t
+	}
+	b.convs[id] = entry
+	b.order = append(b.order, entry)
+	return entry, nil
+}
+
+// open creates a conversation and its ticket.
+func (b *batch) open(entry *convEntry, id string, at time.Time) error {
+	ticketID, err := b.tx.NewTicketID()
+	if err != nil {
+		return abort("new ticket id", err)
+	}
+	entry.conv = &triage.Conversation{ID: id, Ticket: ticketID}
+	entry.ticket = &triage.Ticket{
+		ID:           ticketID,
+		Conversation: id,
+		Status:       triage.StatusOpen,
+		Queue:        triage.QueueAgents,
+		Priority:     triage.PriorityNormal,
+		Reasons:      []string{},
+		OpenedAt:     at,
+		UpdatedAt:    at,
+	}
+	entry.dirty = true
+	return b.record(entry.ticket, at, triage.KindOpened, "conversation started", nil)
+}
+
+// record appends a history record for t and queues it for publishing.
+func (b *batch) record(t *triage.Ticket, at time.Time, kind triage.RecordKind, reason string, mod func(*triage.Record)) error {
+	rec := &triage.Record{
+		At:           at,
+		Ticket:       t.ID,
+		Conversation: t.Conversation,
+		Kind:         kind,
+		Queue:        t.Queue,
+		Priority:     t.Priority,
+		Reason:       reason,
+	}
+	if mod != nil {
+		mod(rec)
+	}
+	if err := b.tx.AppendRecord(rec); err != nil {
+		return abort("append history record", err)
+	}
+	b.updates = append(b.updates, triage.Update{Record: rec})
+	return nil
+}
+
+// applyEvent stores one event and applies it to its conversation. It
+// returns an error only for storage failures, which abort the batch.
+func (b *batch) applyEvent(ev *triage.Event) (Result, error) {
+	ev.At = ev.At.UTC()
+	if err := ev.Validate(); err != nil {
+		return Result{ID: ev.ID, Status: StatusRejected, Error: err.Error()}, nil
+	}
+	if strings.IndexByte(ev.Conversation, 0) >= 0 || strings.IndexByte(ev.ID, 0) >= 0 {
+		return Result{ID: ev.ID, Status: StatusRejected, Error: "field \"conversation\" or \"id\": contains a NUL byte"}, nil
+	}
+	if ev.ID == "" {
+		ev.ID = triage.DeriveID(ev, 0)
+	}
+	status := StatusAccepted
+	existing, err := b.tx.EventByID(ev.ID)
+	switch {
+	case err == nil && triage.SameContent(&existing.Event, ev):
+		return Result{ID: ev.ID, Status: StatusDuplicate}, nil
+	case err == nil:
+		// The same id with different content: keep both and say so.
+		clashID := ev.ID + "~" + triage.DeriveID(ev, 0)[2:14]
+		b.e.log.Warn("event id clash: kept both events", "id", ev.ID, "kept_as", clashID, "conversation", ev.Conversation)
+		if again, err := b.tx.EventByID(clashID); err == nil && triage.SameContent(&again.Event, ev) {
+			return Result{ID: clashID, Status: StatusDuplicate}, nil
+		}
+		ev.ID = clashID
+		status = StatusClash
+	case !errors.Is(err, triage.ErrNotFound):
+		return Result{}, abort("look up event id", err)
+	}
+
+	entry, err := b.conversation(ev.Conversation, true, ev.At)
+	if err != nil {
+		return Result{}, err
+	}
+	seq, err := b.tx.NextEventSeq()
+	if err != nil {
+		return Result{}, abort("next event sequence", err)
+	}
+	stored := &triage.StoredEvent{Event: *ev, Seq: seq}
+	late := entry.conv.Events > 0 && ev.At.Before(entry.conv.LastAt)
+	if late {
+		if err := b.tx.PutEvent(stored); err != nil {
+			return Result{}, abort("store event", err)
+		}
+		entry.conv.Events++
+		if err := b.rescore(entry); err != nil {
+			return Result{}, err
+		}
+	} else {
+		if err := b.observe(entry, stored, false); err != nil {
+			return Result{}, err
+		}
+		if err := b.tx.PutEvent(stored); err != nil {
+			return Result{}, abort("store event", err)
+		}
+		entry.conv.Events++
+		entry.conv.LastAt = ev.At
+	}
+	entry.dirty = true
+	return Result{ID: ev.ID, Status: status}, nil
+}
+
+// observe scores one event in order and applies it to the ticket, setting
+// stored.Analysis. In a replay, lifecycle changes (reopen, close) that were
+// applied when the event first arrived are not applied again.
+func (b *batch) observe(entry *convEntry, stored *triage.StoredEvent, replay bool) error {
+	ev := &stored.Event
+	t := entry.ticket
+	turn, isTurn := b.e.scorer.Observe(&entry.state, sentiment.Event{
+		At: ev.At, Role: string(ev.Role), Kind: string(ev.Type), Text: ev.Text,
+	})
+	if isTurn {
+		stored.Analysis = analysisOf(turn)
+		return b.customerTurn(entry, ev, turn, replay)
+	}
+	stored.Analysis = nil
+	switch {
+	case ev.Type == triage.TypeMessage && ev.Role == triage.RoleAgent:
+		at := ev.At
+		t.LastAgentAt = &at
+		t.WaitingSince = nil
+		t.UpdatedAt = ev.At
+	case ev.Type == triage.TypeClosed && !replay && t.Status.Active():
+		t.Status = triage.StatusClosed
+		t.UpdatedAt = ev.At
+		return b.record(t, ev.At, triage.KindClosed, "conversation closed by "+string(ev.Role), nil)
+	}
+	return nil
+}
+
+// customerTurn applies a scored customer message to the ticket and runs
+// the escalation policy.
+func (b *batch) customerTurn(entry *convEntry, ev *triage.Event, turn sentiment.Turn, replay bool) error {
+	t := entry.ticket
+	if !t.Status.Active() && !replay {
+		prev := t.Status
+		t.Status = triage.StatusOpen
+		t.Queue = triage.QueueAgents
+		t.ClaimedBy = nil
+		t.EscalatedAt = nil
+		t.EscalationReason = ""
+		t.Streaks = nil
+		reason := fmt.Sprintf("customer wrote again after the ticket was %s", prev)
+		if err := b.record(t, ev.At, triage.KindReopened, reason, nil); err != nil {
+			return err
+		}
+	}
+	t.Frustration = turn.Frustration
+	t.Trend = append(t.Trend, turn.Frustration)
+	if len(t.Trend) > triage.TrendLength {
+		t.Trend = t.Trend[len(t.Trend)-triage.TrendLength:]
+	}
+	t.Reasons = topReasons(turn.Reasons, maxReasonsOnTicket)
+	t.LastCustomerMessage = truncate(ev.Text, maxLastMessage)
+	t.CustomerTurns++
+	if t.WaitingSince == nil {
+		at := ev.At
+		t.WaitingSince = &at
+	}
+	t.UpdatedAt = ev.At
+	return b.applyPolicy(t, ev, turn)
+}
+
+// applyPolicy evaluates the escalation policy for a customer turn and
+// escalates an open ticket when a rule fires. A policy that fails at run
+// time escalates too, so that no ticket is stuck behind a broken rule.
+func (b *batch) applyPolicy(t *triage.Ticket, ev *triage.Event, turn sentiment.Turn) error {
+	pv := b.e.policy.Load()
+	sig := scripts.Signals{
+		Frustration: turn.Frustration,
+		Valence:     turn.Message.Valence,
+		Negativity:  turn.Message.Negativity,
+		TypingSpeed: turn.TypingSpeed,
+		SpeedRatio:  turn.SpeedRatio,
+		Burst:       turn.Burst,
+		Text:        ev.Text,
+		Turn:        t.CustomerTurns,
+		Queue:       t.Queue,
+		Priority:    t.Priority.String(),
+		Status:      string(t.Status),
+		Reasons:     reasonRules(turn.Reasons),
+	}
+	if t.LastAgentAt != nil {
+		sig.MinutesSinceAgentReply = ev.At.Sub(*t.LastAgentAt).Minutes()
+	}
+	decision, streaks, err := pv.policy.Evaluate(sig, t.Streaks)
+	t.Streaks = streaks
+	if err != nil {
+		b.e.log.Error("escalation policy failed; escalating to senior", "err", err, "ticket", t.ID, "policy", pv.name)
+		decision = &scripts.Decision{
+			Rule:     "policy-error",
+			Action:   "escalate",
+			Queue:    triage.QueueSenior,
+			Priority: "high",
+			Reason:   "escalation policy failed: " + err.Error(),
+		}
+	}
+	if decision == nil || t.Status != triage.StatusOpen {
+		return nil
+	}
+	prio, err := triage.ParsePriority(decision.Priority)
+	if err != nil {
+		prio = triage.PriorityHigh
+	}
+	if prio > t.Priority {
+		t.Priority = prio
+	}
+	t.Status = triage.StatusEscalated
+	t.Queue = decision.Queue
+	t.EscalationReason = decision.Reason
+	at := ev.At
+	t.EscalatedAt = &at
+	frustration := turn.Frustration
+	return b.record(t, ev.At, triage.KindEscalated, decision.Reason, func(r *triage.Record) {
+		r.Frustration = &frustration
+		r.Scores = t.Reasons
+		name, version := pv.name, pv.version
+		r.Script = &name
+		r.ScriptVersion = &version
+	})
+}
+
+// rescore replays a conversation from its first event after a late event
+// was stored, rewriting every analysis. Decisions already recorded stay.
+func (b *batch) rescore(entry *convEntry) error {
+	var events []*triage.StoredEvent
+	err := b.tx.ConversationEvents(entry.conv.ID, func(se *triage.StoredEvent) error {
+		events = append(events, se)
+		return nil
+	})
+	if err != nil {
+		return abort("read conversation "+entry.conv.ID, err)
+	}
+	entry.state = sentiment.State{}
+	t := entry.ticket
+	t.Frustration, t.Trend, t.Reasons, t.Streaks = 0, nil, []string{}, nil
+	t.CustomerTurns, t.WaitingSince, t.LastAgentAt = 0, nil, nil
+	for _, se := range events {
+		if err := b.observe(entry, se, true); err != nil {
+			return err
+		}
+		if err := b.tx.PutEvent(se); err != nil {
+			return abort("store rescored event", err)
+		}
+	}
+	if n := len(events); n > 0 && events[n-1].At.After(entry.conv.LastAt) {
+		entry.conv.LastAt = events[n-1].At
+	}
+	return nil
+}
+
+// flush writes back every conversation and ticket the batch changed.
+func (b *batch) flush() error {
+	for _, entry := range b.order {
+		if !entry.dirty {
+			continue
+		}
+		state, err := json.Marshal(&entry.state)
+		if err != nil {
+			return abort("encode scorer state", err)
+		}
+		entry.conv.ScorerState = state
+		if err := b.tx.PutConversation(entry.conv); err != nil {
+			return abort("store conversation", err)
+		}
+		entry.ticket.Version++
+		if err := b.tx.PutTicket(entry.ticket); err != nil {
+			return abort("store ticket", err)
+		}
+		b.updates = append(b.updates, triage.Update{Ticket: entry.ticket.Clone()})
+	}
+	return nil
+}
+
+func analysisOf(turn sentiment.Turn) *triage.Analysis {
+	a := &triage.Analysis{
+		Valence:     turn.Message.Valence,
+		Negativity:  turn.Message.Negativity,
+		Frustration: turn.Frustration,
+		TypingSpeed: turn.TypingSpeed,
+		SpeedRatio:  turn.SpeedRatio,
+		Language:    turn.Message.Language,
+	}
+	for _, r := range turn.Reasons {
+		reason := triage.Reason{Rule: r.Rule, Text: r.Text, Weight: r.Weight}
+		for _, s := range r.Spans {
+			reason.Spans = append(reason.Spans, triage.Span{Start: s.Start, End: s.End})
+		}
+		a.Reasons = append(a.Reasons, reason)
+	}
+	return a
+}
+
+// topReasons returns the texts of the n reasons with the largest weight.
+func topReasons(reasons []sentiment.Reason, n int) []string {
+	sorted := append([]sentiment.Reason(nil), reasons...)
+	sort.SliceStable(sorted, func(i, j int) bool { return abs(sorted[i].Weight) > abs(sorted[j].Weight) })
+	out := make([]string, 0, n)
+	for _, r := range sorted {
+		if len(out) == n {
+			break
+		}
+		out = append(out, r.Text)
+	}
+	return out
+}
+
+func reasonRules(reasons []sentiment.Reason) []string {
+	out := make([]string, 0, len(reasons))
+	for _, r := range reasons {
+		out = append(out, r.Rule)
+	}
+	return out
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// truncate cuts s to at most n bytes on a rune boundary, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

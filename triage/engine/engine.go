@@ -1,0 +1,239 @@
+// Package engine applies chat events to tickets: it stores each event,
+// scores the conversation with package sentiment, evaluates the escalation
+// policy from package scripts, and records every transition. One writer
+// goroutine groups the work of many requests into one durable transaction.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/triagedesk/triage/scripts"
+	"github.com/triagedesk/triage/sentiment"
+	"github.com/triagedesk/triage/triage"
+)
+
+// Group commit bounds: the writer commits when this many events wait or
+// when the oldest has waited this long, whichever comes first.
+const (
+	MaxBatchEvents = 1000
+	MaxBatchDelay  = 2 * time.Millisecond
+)
+
+// ErrStopped is returned for work submitted after the engine stopped.
+var ErrStopped = errors.New("engine stopped")
+
+// Status is the outcome of one submitted event.
+type Status string
+
+// Event outcomes.
+const (
+	StatusAccepted  Status = "accepted"
+	StatusDuplicate Status = "duplicate"
+	// StatusClash means an event with the same id but different content
+	// was already stored; the new one is kept under a derived id.
+	StatusClash    Status = "clash"
+	StatusRejected Status = "rejected"
+)
+
+// Result is the outcome of one submitted event, in submission order.
+type Result struct {
+	ID     string `json:"id,omitempty"`
+	Status Status `json:"status"`
+	Error  string `json:"error,omitempty"`
+}
+
+// Options configures an engine.
+type Options struct {
+	Logger *slog.Logger
+	// Keywords are operator keywords added to the scorer's lexicon.
+	Keywords []sentiment.Keyword
+}
+
+// Engine owns all writes to the store.
+type Engine struct {
+	store  triage.Store
+	log    *slog.Logger
+	scorer *sentiment.Scorer
+	hub    *Hub
+	policy atomic.Pointer[policyVersion]
+
+	work    chan *request
+	done    chan struct{}
+	stopped atomic.Bool
+}
+
+type policyVersion struct {
+	policy  *scripts.Policy
+	name    string
+	version int
+}
+
+// request is one unit of work for the writer: a batch of events or an
+// action. apply runs inside the shared write transaction; it must not
+// write anything before it is sure it will not fail, except through
+// errors that abort the whole transaction.
+type request struct {
+	events []triage.Event
+	action func(tx triage.Tx, b *batch) error
+
+	results []Result
+	err     error
+	reply   chan struct{}
+}
+
+// New returns an engine over store, seeding the default escalation policy
+// on first start. Call Run to start the writer.
+func New(store triage.Store, opts Options) (*Engine, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	e := &Engine{
+		store:  store,
+		log:    log,
+		scorer: sentiment.New(sentiment.Options{Keywords: opts.Keywords}),
+		hub:    NewHub(),
+		work:   make(chan *request),
+		done:   make(chan struct{}),
+	}
+	if err := e.loadPolicy(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Hub returns the engine's update hub.
+func (e *Engine) Hub() *Hub { return e.hub }
+
+// Store returns the engine's store, for reads.
+func (e *Engine) Store() triage.Store { return e.store }
+
+// Run is the single writer. It returns when ctx is done, after committing
+// and answering every request it had taken. The work channel is unbuffered,
+// so a request is either taken by Run or answered with ErrStopped.
+func (e *Engine) Run(ctx context.Context) {
+	defer close(e.done)
+	for {
+		select {
+		case <-ctx.Done():
+			e.stopped.Store(true)
+			return
+		case first := <-e.work:
+			e.commit(e.collect(first))
+		}
+	}
+}
+
+// Done is closed when Run has returned.
+func (e *Engine) Done() <-chan struct{} { return e.done }
+
+// collect gathers requests until MaxBatchEvents events wait or
+// MaxBatchDelay has passed since the first arrived.
+func (e *Engine) collect(first *request) []*request {
+	batch := []*request{first}
+	n := len(first.events) + 1
+	if n >= MaxBatchEvents {
+		return batch
+	}
+	timer := time.NewTimer(MaxBatchDelay)
+	defer timer.Stop()
+	for n < MaxBatchEvents {
+		select {
+		case r := <-e.work:
+			batch = append(batch, r)
+			n += len(r.events) + 1
+		case <-timer.C:
+			return batch
+		}
+	}
+	return batch
+}
+
+// commit applies requests in one transaction, answers them once it is
+// durable, and then publishes the changes.
+func (e *Engine) commit(reqs []*request) {
+	var b *batch
+	start := time.Now()
+	err := e.store.Update(func(tx triage.Tx) error {
+		b = newBatch(e, tx)
+		for _, r := range reqs {
+			if r.action != nil {
+				if err := r.action(tx, b); err != nil {
+					if isAbort(err) {
+						return err
+					}
+					r.err = err
+				}
+				continue
+			}
+			r.results = make([]Result, len(r.events))
+			for i := range r.events {
+				res, err := b.applyEvent(&r.events[i])
+				if err != nil {
+					return err
+				}
+				r.results[i] = res
+			}
+		}
+		return b.flush()
+	})
+	if err != nil {
+		e.log.Error("commit failed", "err", err, "requests", len(reqs))
+		for _, r := range reqs {
+			r.results = nil
+			r.err = fmt.Errorf("commit: %w", err)
+			close(r.reply)
+		}
+		return
+	}
+	e.log.Debug("committed", "requests", len(reqs), "took", time.Since(start))
+	for _, r := range reqs {
+		close(r.reply)
+	}
+	e.hub.Publish(b.updates)
+}
+
+// abortError marks an error that must roll back the whole transaction.
+type abortError struct{ err error }
+
+func (a abortError) Error() string { return a.err.Error() }
+func (a abortError) Unwrap() error { return a.err }
+
+func isAbort(err error) bool {
+	var a abortError
+	return errors.As(err, &a)
+}
+
+// submit hands r to the writer and waits until it is durable.
+func (e *Engine) submit(ctx context.Context, r *request) error {
+	if e.stopped.Load() {
+		return ErrStopped
+	}
+	r.reply = make(chan struct{})
+	select {
+	case e.work <- r:
+	case <-e.done:
+		return ErrStopped
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once taken, the request is answered even if ctx ends, so that the
+	// caller never reports as lost an event that was committed.
+	<-r.reply
+	return r.err
+}
+
+// Ingest stores events and returns one result per event, after the
+// transaction holding them has committed.
+func (e *Engine) Ingest(ctx context.Context, events []triage.Event) ([]Result, error) {
+	r := &request{events: events}
+	if err := e.submit(ctx, r); err != nil {
+		return nil, err
+	}
+	return r.results, nil
+}
