@@ -1,0 +1,117 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	"github.com/triagedesk/triage/triage"
+)
+
+// NextEventSeq returns the next value of the events bucket's sequence,
+// starting at 1. A rolled-back transaction returns its numbers to the
+// sequence.
+func (t *tx) NextEventSeq() (uint64, error) {
+	seq, err := t.bucket(bucketEvents).NextSequence()
+	if err != nil {
+		return 0, fmt.Errorf("next event sequence: %w", err)
+	}
+	return seq, nil
+}
+
+// PutEvent stores e under its conversation, timestamp and Seq, replacing
+// the event with the same three, and points the id index at it. Two
+// events with one id and different keys are both kept, and EventByID
+// returns the one stored last. An event without an id is stored but not
+// indexed.
+func (t *tx) PutEvent(e *triage.StoredEvent) error {
+	if err := checkID("conversation", e.Conversation); err != nil {
+		return fmt.Errorf("put event: %w", err)
+	}
+	if e.ID != "" {
+		if err := checkID("event", e.ID); err != nil {
+			return fmt.Errorf("put event: %w", err)
+		}
+	}
+	events, ids := t.bucket(bucketEvents), t.bucket(bucketEventIDs)
+	key := eventKey(e.Conversation, e.At, e.Seq)
+
+	// A replaced event whose id changed must not stay reachable by its
+	// old id.
+	if old := events.Get(key); old != nil {
+		var prev triage.StoredEvent
+		if err := decodeJSON(old, &prev, "replaced event"); err != nil {
+			return fmt.Errorf("put event %q: %w", e.ID, err)
+		}
+		if prev.ID != "" && prev.ID != e.ID && bytes.Equal(ids.Get([]byte(prev.ID)), key) {
+			if err := ids.Delete([]byte(prev.ID)); err != nil {
+				return fmt.Errorf("put event %q: remove old id %q: %w", e.ID, prev.ID, err)
+			}
+		}
+	}
+	if err := putJSON(events, key, e, fmt.Sprintf("event %q", e.ID)); err != nil {
+		return err
+	}
+	if e.ID == "" {
+		return nil
+	}
+	if err := ids.Put([]byte(e.ID), key); err != nil {
+		return fmt.Errorf("index event %q: %w", e.ID, err)
+	}
+	return nil
+}
+
+// EventByID returns the event most recently stored with the given id, or
+// an error wrapping triage.ErrNotFound.
+func (t *tx) EventByID(id string) (*triage.StoredEvent, error) {
+	key := t.bucket(bucketEventIDs).Get([]byte(id))
+	if key == nil {
+		return nil, fmt.Errorf("event %q: %w", id, triage.ErrNotFound)
+	}
+	v := t.bucket(bucketEvents).Get(key)
+	if v == nil {
+		return nil, fmt.Errorf("event %q: the id index points to a missing event: %w", id, triage.ErrNotFound)
+	}
+	var e triage.StoredEvent
+	if err := decodeJSON(v, &e, fmt.Sprintf("event %q", id)); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// ConversationEvents calls fn for the conversation's events in timestamp
+// order, ties broken by Seq.
+func (t *tx) ConversationEvents(conversation string, fn func(*triage.StoredEvent) error) error {
+	if err := checkID("conversation", conversation); err != nil {
+		return fmt.Errorf("read events: %w", err)
+	}
+	prefix := appendID(nil, conversation)
+	return t.scanEvents(prefix, prefix, fn)
+}
+
+// ConversationEventsAfter calls fn for the conversation's events that
+// sort after the given timestamp and Seq, in the order of
+// ConversationEvents.
+func (t *tx) ConversationEventsAfter(conversation string, at time.Time, seq uint64, fn func(*triage.StoredEvent) error) error {
+	if err := checkID("conversation", conversation); err != nil {
+		return fmt.Errorf("read events: %w", err)
+	}
+	prefix := appendID(nil, conversation)
+	// The smallest key after (at, seq) is (at, seq+1), or the next
+	// nanosecond when seq is the largest value.
+	start := eventKey(conversation, at, seq+1)
+	if seq == ^uint64(0) {
+		start = eventKey(conversation, at.Add(time.Nanosecond), 0)
+	}
+	return t.scanEvents(prefix, start, fn)
+}
+
+func (t *tx) scanEvents(prefix, start []byte, fn func(*triage.StoredEvent) error) error {
+	return t.scan(t.bucket(bucketEvents), start, hasPrefix(prefix), func(_, v []byte) error {
+		var e triage.StoredEvent
+		if err := decodeJSON(v, &e, "event"); err != nil {
+			return err
+		}
+		return fn(&e)
+	})
+}
