@@ -141,7 +141,7 @@ func (m *Model) queueRow(t *triage.Ticket, selected bool, c columns) string {
 		priority,
 		fitRight(wait, waitWidth),
 		frustration,
-		fit(sparkline(t.Trend, c.trend), c.trend),
+		fitRight(sparkline(t.Trend, c.trend), c.trend),
 		fit(sanitizeLine(t.ID), c.id),
 		fit(sanitizeLine(t.LastCustomerMessage), c.message),
 		fit(sanitizeLine(reason), c.reason),

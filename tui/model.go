@@ -77,6 +77,7 @@ type Model struct {
 	queueRequest int
 	pending      []*triage.Ticket
 	loadRetries  int
+	loadedOnce   bool
 
 	stream       Stream
 	generation   int
@@ -216,7 +217,7 @@ func (m *Model) handleQueueLoaded(msg queueLoadedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.setError("load queue failed: " + sanitizeLine(msg.err.Error()))
 		for _, t := range pending {
-			m.applyTicket(t, true)
+			m.applyTicket(t, true, m.queue.byID[t.ID])
 		}
 		m.restoreCursor()
 		if m.quitting {
@@ -243,7 +244,14 @@ func (m *Model) handleQueueLoaded(msg queueLoadedMsg) tea.Cmd {
 		}
 		snapshot = append(snapshot, t)
 	}
+	// A buffered update is new relative to what the agent saw before this
+	// snapshot, or, on the first snapshot, relative to the snapshot itself.
+	before := m.queue.byID
 	m.queue.reset(snapshot)
+	if !m.loadedOnce {
+		before = m.queue.byID
+		m.loadedOnce = true
+	}
 	for _, t := range snapshot {
 		m.versions[t.ID] = t.Version
 	}
@@ -256,7 +264,7 @@ func (m *Model) handleQueueLoaded(msg queueLoadedMsg) tea.Cmd {
 	// snapshot was taken adds it back, because a snapshot carries no
 	// sequence number to compare with. Its next update removes it again.
 	for _, t := range pending {
-		m.applyTicket(t, true)
+		m.applyTicket(t, true, before[t.ID])
 	}
 	m.restoreCursor()
 	return nil
@@ -272,19 +280,18 @@ func (m *Model) ingestTicket(t *triage.Ticket, fromStream bool) {
 		m.pending = append(m.pending, t)
 		return
 	}
-	m.applyTicket(t, fromStream)
+	m.applyTicket(t, fromStream, m.queue.byID[t.ID])
 	m.restoreCursor()
 }
 
 // applyTicket puts t into the queue, or takes it out when it no longer
-// belongs there. A ticket from the stream that newly enters the queue, or
-// newly becomes escalated, gets a NEW badge.
-func (m *Model) applyTicket(t *triage.Ticket, fromStream bool) {
+// belongs there. A ticket from the stream that is not in old (the copy the
+// agent last saw, or nil), or newly becomes escalated, gets a NEW badge.
+func (m *Model) applyTicket(t *triage.Ticket, fromStream bool, old *triage.Ticket) {
 	if seen, ok := m.versions[t.ID]; ok && t.Version < seen {
 		return
 	}
 	m.versions[t.ID] = t.Version
-	old := m.queue.byID[t.ID]
 	if !listed(t, m.all) {
 		m.queue.remove(t.ID)
 		delete(m.newAt, t.ID)

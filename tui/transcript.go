@@ -45,7 +45,7 @@ func renderTranscript(d *triage.TicketDetail, width int, loc *time.Location, st 
 	}
 	for _, rec := range d.History {
 		if rec != nil {
-			lines = append(lines, wrapIndented(renderRecord(rec, loc), width, 4)...)
+			lines = append(lines, wrapHanging(renderRecord(rec, loc), width, 2, 4)...)
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -92,7 +92,7 @@ func renderEvent(e *triage.StoredEvent, at time.Time, width int, st Styles) []st
 		if r.Text != "" {
 			text += ": " + sanitizeLine(r.Text)
 		}
-		lines = append(lines, wrapIndented(text, width, indent+2)...)
+		lines = append(lines, wrapHanging(text, width, indent+2, indent+4)...)
 	}
 	return lines
 }
@@ -153,10 +153,23 @@ func renderRecord(rec *triage.Record, loc *time.Location) string {
 // wrapIndented wraps s to width cells and indents every line by indent
 // spaces.
 func wrapIndented(s string, width, indent int) []string {
-	pad := strings.Repeat(" ", indent)
-	lines := strings.Split(ansi.Wrap(s, max(width-indent, 10), ""), "\n")
+	return wrapHanging(s, width, indent, indent)
+}
+
+// wrapHanging wraps s to width cells, indenting the first line by first
+// spaces and the lines after it by rest spaces. s must be one line.
+func wrapHanging(s string, width, first, rest int) []string {
+	lines := strings.Split(ansi.Wrap(s, max(width-first, 10), ""), "\n")
+	if len(lines) > 1 && rest != first {
+		tail := strings.Join(lines[1:], " ")
+		lines = append(lines[:1], strings.Split(ansi.Wrap(tail, max(width-rest, 10), ""), "\n")...)
+	}
 	for i := range lines {
-		lines[i] = pad + lines[i]
+		indent := rest
+		if i == 0 {
+			indent = first
+		}
+		lines[i] = strings.Repeat(" ", indent) + lines[i]
 	}
 	return lines
 }

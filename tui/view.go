@@ -186,11 +186,11 @@ func (m *Model) ticketView() string {
 			sanitizeLine(string(t.Status)),
 			sanitizeLine(t.Queue),
 			t.Priority.String(),
-			"frustration " + m.frustration(t.Frustration) + " " + sparkline(t.Trend, triage.TrendLength),
 		}
 		if t.WaitingSince != nil {
 			parts = append(parts, "waiting "+formatWait(m.now().Sub(*t.WaitingSince)))
 		}
+		parts = append(parts, "frustration "+m.frustration(t.Frustration)+" "+sparkline(t.Trend, triage.TrendLength))
 		title = strings.Join(parts, " · ")
 		summary = "claimed by " + m.claimer(t)
 		if t.EscalationReason != "" {
