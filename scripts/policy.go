@@ -112,8 +112,11 @@ var (
 	targetFields = []string{"queue", "priority"}
 )
 
-// maxForTurns bounds a rule's for_turns.
-const maxForTurns = 100
+// Limits on a policy: rules per policy, and a rule's for_turns.
+const (
+	maxRules    = 200
+	maxForTurns = 100
+)
 
 // ParsePolicy parses and validates an escalation policy document and
 // compiles its conditions. source names the document in error messages,
@@ -202,6 +205,10 @@ func (r *reader) rules(e *entry, book *phraseBook) []*Rule {
 	}
 	if len(items) == 0 {
 		r.ps.add(e.pos(), e.path, `"rules" is an empty list: give one or more rules`)
+		return nil
+	}
+	if len(items) > maxRules {
+		r.ps.add(e.pos(), e.path, "%d rules, more than the limit of %d: merge rules with the same escalation", len(items), maxRules)
 		return nil
 	}
 	seen := map[string]position{}

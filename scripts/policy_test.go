@@ -633,12 +633,34 @@ func TestParsePolicyRejectsBadInput(t *testing.T) {
 		{"only a comment", "# nothing\n", Problem{1, 1, "$", "empty document"}},
 		{"two documents", validPolicy + "---\n" + validPolicy, Problem{8, 1, "$", "more than one YAML document"}},
 		{"invalid UTF-8", "kind: escalation-policy\nname: \xff\n", Problem{2, 7, "", "invalid UTF-8"}},
+		{"deep flow nesting", "kind: escalation-policy\nname: " + strings.Repeat("[", 100), Problem{2, 71, "", "brackets nest more than 64 levels deep"}},
+		{"too many rules", "kind: escalation-policy\nname: p\nrules:\n" + strings.Repeat("  - {name: r, when: 'true', escalate: {queue: q, priority: low}}\n", 201),
+			Problem{4, 3, "$.rules", "201 rules, more than the limit of 200"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParsePolicy("bad.yaml", []byte(tt.src))
 			checkProblems(t, err, []Problem{tt.want})
 		})
+	}
+}
+
+func TestParsePolicyCapsProblems(t *testing.T) {
+	src := "kind: escalation-policy\nname: p\nrules:\n" + strings.Repeat("  - {name: r, when: x, escalate: {queue: q, priority: low}}\n", 150)
+	_, err := ParsePolicy("many.yaml", []byte(src))
+	var verr *ValidationError
+	if !errors.As(err, &verr) {
+		t.Fatalf("error %T %v, want *ValidationError", err, err)
+	}
+	if len(verr.Problems) != maxProblems+1 {
+		t.Fatalf("got %d problems, want %d", len(verr.Problems), maxProblems+1)
+	}
+	last := verr.Problems[maxProblems]
+	if !strings.Contains(last.Message, "more problems not shown") {
+		t.Errorf("last problem = %q, want a count of the rest", last.Message)
+	}
+	if last.Line < 1 || last.Column < 1 {
+		t.Errorf("last problem has no position: %+v", last)
 	}
 }
 

@@ -56,6 +56,10 @@ type problems struct {
 	list []Problem
 }
 
+// maxProblems bounds the problems one document reports, so that a large
+// broken document cannot produce a huge error.
+const maxProblems = 100
+
 func (ps *problems) add(pos position, path, format string, args ...any) {
 	ps.list = append(ps.list, Problem{
 		Line:    pos.line,
@@ -78,6 +82,12 @@ func (ps *problems) err(source string) error {
 		}
 		return list[i].Column < list[j].Column
 	})
+	if len(list) > maxProblems {
+		first := list[maxProblems]
+		first.Path = ""
+		first.Message = fmt.Sprintf("%d more problems not shown; fix the ones above first", len(list)-maxProblems)
+		list = append(list[:maxProblems], first)
+	}
 	return &ValidationError{Source: source, Problems: list}
 }
 
