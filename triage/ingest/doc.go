@@ -105,6 +105,9 @@
 //   - "Chat started: 2018-05-18 01:51 PM UTC", the first line of a Zendesk
 //     Chat transcript, gives the date and zone.
 //
+// WriteTranscript writes events in this form, so that tests and demos can
+// produce transcripts that a Reader reads back.
+//
 // # Format detection
 //
 // FormatAuto reads the first non-blank character: "{" means JSON Lines,

@@ -1,10 +1,13 @@
 package ingest
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/triagedesk/triage/triage"
 )
 
 // checkStream reads input and checks what every stream must satisfy: no
@@ -68,6 +71,36 @@ func checkStream(t *testing.T, input string, opts Options) {
 	}
 }
 
+// checkTranscriptRewrite checks that the events read from a transcript,
+// written again with WriteTranscript, read back with the same content.
+func checkTranscriptRewrite(t *testing.T, input string, opts Options) {
+	var events []triage.Event
+	for _, item := range readAll(t, input, opts) {
+		if item.Event != nil {
+			events = append(events, *item.Event)
+		}
+	}
+	if len(events) == 0 {
+		return
+	}
+	var out bytes.Buffer
+	if err := WriteTranscript(&out, events[0].Conversation, events); err != nil {
+		t.Fatalf("WriteTranscript: %v", err)
+	}
+	again := readAll(t, out.String(), Options{Format: FormatText, Source: "rewritten.txt"})
+	if len(again) != len(events) {
+		t.Fatalf("read %d items back from %d events:\n%s", len(again), len(events), out.String())
+	}
+	for i, item := range again {
+		if item.Err != nil {
+			t.Fatalf("rewritten event %d rejected: %v\n%s", i, item.Err, out.String())
+		}
+		if !triage.SameContent(item.Event, &events[i]) {
+			t.Fatalf("event %d read back as %+v, want %+v", i, item.Event, events[i])
+		}
+	}
+}
+
 func FuzzJSONLines(f *testing.F) {
 	for _, seed := range []string{
 		`{"id":"e-77","conversation":"c-1042","at":"2026-03-02T14:05:09.120Z","role":"customer","type":"message","text":"still not working!!"}`,
@@ -97,6 +130,8 @@ func FuzzTranscript(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, input string) {
-		checkStream(t, input, Options{Format: FormatText, Source: "fuzz.txt", MaxLineBytes: 512})
+		opts := Options{Format: FormatText, Source: "fuzz.txt", MaxLineBytes: 512}
+		checkStream(t, input, opts)
+		checkTranscriptRewrite(t, input, opts)
 	})
 }

@@ -23,7 +23,7 @@ var (
 	typingPattern = regexp.MustCompile(`(?i)^([^:<>*]+?)\s+(?:is|started|starts|began)\s+typing\s*(?:…|\.{1,3})?$`)
 	// closedPattern matches "Conversation closed", "Chat ended", "closed",
 	// "The chat has ended" and those forms followed by "by SPEAKER".
-	closedPattern = regexp.MustCompile(`(?i)^(?:(?:the\s+)?(?:conversation|chat)\s+(?:was\s+|has\s+been\s+|has\s+)?)?(?:closed|ended)(?:\s+by\s+(.+?))?\s*[.!]?$`)
+	closedPattern = regexp.MustCompile(`(?i)^(?:(?:the\s+)?(?:conversation|chat)\s+(?:was\s+|has\s+been\s+|has\s+)?)?(?:closed|ended)(?:\s+by\s+([^:]+?))?\s*[.!]?$`)
 	// decorationPattern matches a line framed by three or more "-", "*"
 	// or "=" on each side, such as "--- closed ---".
 	decorationPattern = regexp.MustCompile(`^(?:-{3,}|\*{3,}|={3,})\s*(.*?)\s*(?:-{3,}|\*{3,}|={3,})$`)
