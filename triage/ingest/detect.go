@@ -17,7 +17,7 @@ var errBlank = errors.New("no content: the input is empty or blank")
 // non-blank character "{" means JSON Lines, and "[", "(" or "#" a
 // plain-text transcript. A UTF-8 byte order mark and blank lines before it
 // are skipped. Any other start, a UTF-16 byte order mark, or a peek with
-// nothing but white space is an error that says what to do.
+// nothing but white space is an error with advice on what to do.
 func Detect(peek []byte) (Format, error) {
 	format, _, err := detect(peek)
 	return format, err

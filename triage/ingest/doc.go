@@ -19,10 +19,10 @@
 //
 // An event keeps the id its source gives. An event without one gets
 // triage.DeriveID of its conversation, time, role, type and text, and of
-// the number of identical events accepted before it in the stream, so two
-// "ok" messages in one second get different ids and reading the same input
-// again gives the same ids. An id already used earlier in the stream is
-// rejected.
+// the number of identical events accepted before it in the stream. So two
+// "ok" messages in one second get different ids, and reading the same
+// input again gives the same ids. An id already used earlier in the stream
+// is rejected.
 //
 // # JSON Lines
 //

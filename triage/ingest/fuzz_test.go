@@ -10,10 +10,10 @@ import (
 	"github.com/triagedesk/triage/triage"
 )
 
-// checkStream reads input and checks what every stream must satisfy: no
-// panic, every rejection has a reason and a line within the input, every
-// accepted event validates and has an id no other event of the stream has,
-// and a second read gives the same ids.
+// checkStream reads input and checks the properties of every stream. No
+// rejection lacks a reason or a line within the input. Every accepted event
+// validates and has an id that no other event of the stream has. A second
+// read gives the same ids.
 func checkStream(t *testing.T, input string, opts Options) {
 	lines := strings.Count(input, "\n") + 1
 	var ids []string

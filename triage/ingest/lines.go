@@ -18,7 +18,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 type lineReader struct {
 	br   *bufio.Reader
 	max  int
-	n    int // number of the line returned last, from 1
+	n    int // number of the line returned last, counted from 1
 	buf  []byte
 	done bool
 }
@@ -32,8 +32,6 @@ type rawLine struct {
 	tooLong bool
 	// hadNUL is set when the line contained a NUL byte.
 	hadNUL bool
-	// replaced is set when invalid UTF-8 was replaced by U+FFFD.
-	replaced bool
 }
 
 func newLineReader(br *bufio.Reader, max int) *lineReader {
@@ -46,6 +44,7 @@ func (lr *lineReader) next() (rawLine, error) {
 	if lr.done {
 		return rawLine{}, io.EOF
 	}
+
 	lr.buf = lr.buf[:0]
 	tooLong := false
 	sawAny := false
@@ -78,6 +77,7 @@ func (lr *lineReader) next() (rawLine, error) {
 		}
 		break
 	}
+
 	lr.n++
 	line := rawLine{number: lr.n}
 	text := bytes.TrimSuffix(lr.buf, []byte("\n"))
@@ -94,7 +94,6 @@ func (lr *lineReader) next() (rawLine, error) {
 	}
 	if !utf8.Valid(text) {
 		text = bytes.ToValidUTF8(text, []byte("\uFFFD"))
-		line.replaced = true
 	}
 	line.text = text
 	return line, nil

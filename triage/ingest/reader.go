@@ -108,20 +108,20 @@ type Reader struct {
 	parser lineParser
 
 	queue []Item
-	// held keeps rejections of lines read while an earlier event was
-	// still pending, so that Items come out in line order.
-	held []Item
-	done bool
-	err  error
+	// deferred contains rejections of lines read while an earlier event
+	// was still pending, so that Items come out in line order.
+	deferred []Item
+	done     bool
+	err      error
 
 	seenIDs map[string]int   // id -> line of the event that has it
 	tuples  map[[32]byte]int // sha256 of TupleKey -> accepted count
 }
 
 // NewReader returns a Reader of r. With FormatAuto it reads ahead to find
-// the first non-blank character; the only error it returns is a
-// *LineError when the format is unknown or cannot be told, or the error of
-// r while reading ahead.
+// the first non-blank character. It returns a *LineError when the format is
+// unknown or cannot be detected, and the error of r when reading ahead
+// fails.
 func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if opts.Source == "" {
 		opts.Source = "stdin"
@@ -162,9 +162,9 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 // Format returns the format the Reader reads, after auto detection.
 func (r *Reader) Format() Format { return r.opts.Format }
 
-// Next returns the next accepted event or rejected line. It returns io.EOF
-// after the last one, and any other error only when reading the underlying
-// reader fails; the Items read before the failure come first.
+// Next returns the next accepted event or rejected line, and io.EOF after
+// the last one. It returns another error only when reading the underlying
+// reader fails, after the Items of the lines read before the failure.
 func (r *Reader) Next() (Item, error) {
 	for len(r.queue) == 0 {
 		if r.done {
@@ -189,7 +189,7 @@ func (r *Reader) step() {
 			r.err = fmt.Errorf("read %s: %w", r.opts.Source, err)
 		}
 		r.parser.finish()
-		r.flushHeld()
+		r.flushDeferred()
 		return
 	}
 	switch {
@@ -207,7 +207,7 @@ func (r *Reader) step() {
 func (r *Reader) reject(line int, field, reason string) {
 	item := Item{Line: line, Err: &LineError{Source: r.opts.Source, Line: line, Field: field, Reason: reason}}
 	if r.parser.pending() {
-		r.held = append(r.held, item)
+		r.deferred = append(r.deferred, item)
 		return
 	}
 	r.queue = append(r.queue, item)
@@ -216,7 +216,7 @@ func (r *Reader) reject(line int, field, reason string) {
 // accept validates ev, gives it an id when it has none and queues it, or
 // queues the rejection of its line.
 func (r *Reader) accept(ev *triage.Event, line int) {
-	defer r.flushHeld()
+	defer r.flushDeferred()
 	if err := ev.Validate(); err != nil {
 		var fe *triage.FieldError
 		if errors.As(err, &fe) {
@@ -247,11 +247,11 @@ func (r *Reader) queueReject(line int, field, reason string) {
 	r.queue = append(r.queue, Item{Line: line, Err: &LineError{Source: r.opts.Source, Line: line, Field: field, Reason: reason}})
 }
 
-// flushHeld queues the rejections that waited for a pending event.
-func (r *Reader) flushHeld() {
+// flushDeferred queues the rejections that waited for a pending event.
+func (r *Reader) flushDeferred() {
 	if r.parser.pending() {
 		return
 	}
-	r.queue = append(r.queue, r.held...)
-	r.held = r.held[:0]
+	r.queue = append(r.queue, r.deferred...)
+	r.deferred = r.deferred[:0]
 }

@@ -58,8 +58,8 @@ func (s stamp) at(d civilDate, loc *time.Location) time.Time {
 }
 
 // parseStamp parses the text between the brackets of a timestamp. matched
-// is false when text does not have the form of a timestamp at all; reason
-// is set when it has the form but a value is out of range.
+// is false when text does not have the form of a timestamp at all. reason
+// is set when text has the form but a value is out of range.
 func parseStamp(text string) (st stamp, matched bool, reason string) {
 	text = strings.TrimSpace(text)
 	m := stampPattern.FindStringSubmatch(text)
@@ -74,6 +74,7 @@ func parseStamp(text string) (st stamp, matched bool, reason string) {
 			return stamp{}, true, fmt.Sprintf("invalid timestamp %q: %s", text, reason)
 		}
 	}
+
 	st.hour, st.minute = atoi(m[4]), atoi(m[5])
 	if m[6] != "" {
 		st.second = atoi(m[6])
@@ -81,6 +82,7 @@ func parseStamp(text string) (st stamp, matched bool, reason string) {
 	if m[7] != "" {
 		st.nano = atoi((m[7] + "00000000")[:9])
 	}
+
 	switch {
 	case m[8] != "" && (st.hour < 1 || st.hour > 12):
 		return stamp{}, true, fmt.Sprintf("invalid timestamp %q: a 12-hour time has an hour from 1 to 12", text)

@@ -32,7 +32,7 @@ var (
 	chatStartedPattern = regexp.MustCompile(`(?i)^chat started:\s*(.+)$`)
 )
 
-// genericCustomerNames are speaker names that say the role but not who
+// genericCustomerNames are speaker names that give the role but not who
 // the customer is.
 var genericCustomerNames = map[string]bool{
 	"customer": true, "visitor": true, "user": true, "client": true,
@@ -59,7 +59,8 @@ type transcriptParser struct {
 	hasPrev bool
 
 	// message is the message event that continuation lines extend, and
-	// messageLine the line it starts on.
+	// messageLine the line it starts on. NOTE: a reader that follows a
+	// growing file gets the last message only when the next line arrives.
 	message     *triage.Event
 	messageLine int
 	// skipContinuation is set after a rejected timestamped line, whose
@@ -96,6 +97,7 @@ func (p *transcriptParser) parse(number int, text []byte) {
 	if trimmed == "" {
 		return
 	}
+
 	indented := line[0] == ' ' || line[0] == '\t'
 	if indented && (p.message != nil || p.skipContinuation) {
 		p.continueMessage(trimmed)
@@ -109,6 +111,7 @@ func (p *transcriptParser) parse(number int, text []byte) {
 			return // a comment
 		}
 	}
+
 	if trimmed[0] == '[' || trimmed[0] == '(' {
 		if p.timestamped(number, trimmed) {
 			return
@@ -122,6 +125,7 @@ func (p *transcriptParser) parse(number int, text []byte) {
 		}
 		return // any other framed line is a notice of the chat tool
 	}
+
 	if isSystemNotice(trimmed) {
 		p.flush()
 		p.skipContinuation = false
@@ -131,6 +135,7 @@ func (p *transcriptParser) parse(number int, text []byte) {
 		p.chatStarted(number, m[1])
 		return
 	}
+
 	if p.message != nil || p.skipContinuation {
 		p.continueMessage(trimmed)
 		return
@@ -281,7 +286,8 @@ func (p *transcriptParser) resolve(st stamp) (time.Time, string) {
 		at = st.at(p.date, p.loc)
 		if p.hasPrev && at.Before(p.prev) {
 			// A time earlier than the line before it is taken as past
-			// midnight.
+			// midnight. NOTE: a line a few seconds out of order therefore
+			// lands on the next day.
 			p.date = p.date.nextDay()
 			at = st.at(p.date, p.loc)
 		}
@@ -334,7 +340,7 @@ func (p *transcriptParser) event(number int, at time.Time, rest string) {
 }
 
 // closerSpeaker returns who closed a conversation from the "by SPEAKER"
-// part of a closing line, or "" when the line does not say.
+// part of a closing line, or "" when the line names nobody.
 func closerSpeaker(by string) string {
 	return strings.TrimSpace(by)
 }

@@ -3,7 +3,6 @@ package ingest
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -19,10 +18,9 @@ import (
 // Every timestamp is a full RFC 3339 time in UTC, so the transcript needs
 // no date or zone header. A message's further lines are indented so that
 // they always read as continuation lines. The transcript form keeps less
-// than an event, and these parts are lost: ids, the text of typing and
-// closed events, white space at the ends of each text line, blank lines
-// inside a text, the customer's email, and Extra fields other than the
-// speaker. A customer's name is written as "Customer (name)", and a
+// than an event. These parts are lost: ids, the text of typing and closed
+// events, white space at the ends of each text line, blank lines inside a
+// text, the customer's email, and Extra fields other than the speaker. A customer's name is written as "Customer (name)", and a
 // handle without a name as an IRC "<handle>".
 //
 // It returns an error, before writing anything, when conv is empty or
@@ -56,7 +54,7 @@ func checkTranscript(conv string, events []triage.Event) error {
 		case ev.At.IsZero():
 			return fmt.Errorf("event %d: missing time", i)
 		case strings.IndexByte(ev.Text, 0) >= 0:
-			return errors.New("event " + fmt.Sprint(i) + ": text contains a NUL byte, which a transcript cannot hold")
+			return fmt.Errorf("event %d: text contains a NUL byte, which a transcript cannot hold", i)
 		}
 	}
 	return nil
@@ -100,11 +98,11 @@ func writeTranscriptEvent(w *bufio.Writer, ev *triage.Event) {
 // read with when that gives back its role and customer, else one made from
 // its role and customer name.
 func messageSpeaker(ev *triage.Event) string {
-	var kept string
-	if raw, ok := ev.Extra["speaker"]; ok && json.Unmarshal(raw, &kept) == nil && safeSpeaker(kept) {
-		role, customer := speakerRole(kept, false)
+	var original string
+	if raw, ok := ev.Extra["speaker"]; ok && json.Unmarshal(raw, &original) == nil && safeSpeaker(original) {
+		role, customer := speakerRole(original, false)
 		if role == ev.Role && sameCustomerName(customer, ev.Customer) {
-			return kept
+			return original
 		}
 	}
 	return plainSpeaker(ev)
