@@ -57,6 +57,7 @@ type Model struct {
 	help   help.Model
 
 	width, height int
+	helpHeight    int
 	view          view
 
 	queue      queueList

@@ -16,7 +16,7 @@ import (
 // harness drives a Model by hand: messages go straight to Update, and only
 // commands that cannot block are run.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	m      *Model
 	desk   *fakeDesk
 	clock  *testClock
@@ -25,7 +25,7 @@ type harness struct {
 
 // newHarness starts a console on desk at the given size, with the queue
 // snapshot loaded and the stream subscribed.
-func newHarness(t *testing.T, desk *fakeDesk, width, height int) *harness {
+func newHarness(t testing.TB, desk *fakeDesk, width, height int) *harness {
 	t.Helper()
 	clock := &testClock{now: baseTime}
 	m := newModel(context.Background(), Options{Desk: desk, Agent: "alice", Now: clock.Now})
@@ -554,5 +554,75 @@ func TestEscalationDuringReloadMarkedNew(t *testing.T) {
 	h.send(queueLoadedMsg{request: h.m.queueRequest, tickets: append(sampleTickets(), arrived)})
 	if !strings.Contains(h.row("T-2000"), "NEW") {
 		t.Errorf("escalation that arrived during a reload has no NEW badge: %q", h.row("T-2000"))
+	}
+}
+
+func TestTicketViewReloadsOnUpdate(t *testing.T) {
+	desk := newFakeDesk(sampleTickets()...)
+	h := newHarness(t, desk, 80, 24)
+	h.openTicket()
+	if h.m.detailBusy {
+		t.Fatal("ticket still loading after its detail arrived")
+	}
+	changed := ticketAt("T-1002", triage.StatusEscalated, triage.PriorityUrgent, time.Minute, 0.95, "HELLO?")
+	changed.Version = 2
+	h.update(changed)
+	if !h.m.detailBusy {
+		t.Error("an update of the open ticket did not reload it")
+	}
+	h.update(ticketAt("T-2000", triage.StatusEscalated, triage.PriorityLow, 0, 0.1, "hi"))
+	if !h.m.detailBusy || h.m.detailStale {
+		t.Errorf("an update of another ticket queued a reload (busy=%v stale=%v)", h.m.detailBusy, h.m.detailStale)
+	}
+}
+
+func TestTicketViewScrolls(t *testing.T) {
+	desk := newFakeDesk(sampleTickets()...)
+	desk.details["T-1002"] = sampleDetail()
+	h := newHarness(t, desk, 80, 12)
+	h.openTicket()
+	if h.m.viewport.YOffset != 0 {
+		t.Fatalf("ticket opened at offset %d, want 0", h.m.viewport.YOffset)
+	}
+	h.key("j")
+	if h.m.viewport.YOffset != 1 {
+		t.Errorf("offset after j = %d, want 1", h.m.viewport.YOffset)
+	}
+	h.key("G")
+	if !h.m.viewport.AtBottom() {
+		t.Error("G did not scroll to the bottom")
+	}
+	if !strings.Contains(h.view(), "History") {
+		t.Errorf("bottom of the ticket view lacks the history:\n%s", h.view())
+	}
+	h.key("g")
+	if h.m.viewport.YOffset != 0 {
+		t.Errorf("offset after g = %d, want 0", h.m.viewport.YOffset)
+	}
+}
+
+func TestQueuePagingKeepsCursorVisible(t *testing.T) {
+	h := newHarness(t, newFakeDesk(benchTickets(100)...), 80, 12)
+	h.key("pgdown")
+	rows := h.m.listHeight()
+	if h.m.cursor != rows {
+		t.Errorf("cursor after pgdn = %d, want %d", h.m.cursor, rows)
+	}
+	h.key("G")
+	if h.m.cursor != 99 {
+		t.Errorf("cursor after G = %d, want 99", h.m.cursor)
+	}
+	if !strings.Contains(h.view(), h.m.selectedID) {
+		t.Errorf("the selected ticket %s is not on screen:\n%s", h.m.selectedID, h.view())
+	}
+	h.send(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelUp})
+	if h.m.cursor != 98 {
+		t.Errorf("cursor after a wheel step up = %d, want 98", h.m.cursor)
+	}
+}
+
+func TestRunRejectsMissingDesk(t *testing.T) {
+	if err := Run(context.Background(), Options{}); err == nil {
+		t.Error("Run without a Desk returned no error")
 	}
 }

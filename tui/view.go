@@ -38,9 +38,11 @@ func (m *Model) View() string {
 	return top + "\n" + bottom
 }
 
-// layout resizes the parts that depend on the terminal size.
+// layout resizes the parts that depend on the terminal size, the view
+// and the help mode.
 func (m *Model) layout() {
 	m.help.Width = m.width
+	m.helpHeight = lipgloss.Height(m.help.View(m.keys))
 	m.viewport.Width = m.width
 	m.viewport.Height = max(1, m.height-ticketChromeLines-m.bottomLines())
 	m.scrollToCursor()
@@ -51,7 +53,7 @@ func (m *Model) layout() {
 
 // bottomLines is the height of the status line and the help bar.
 func (m *Model) bottomLines() int {
-	return 1 + lipgloss.Height(m.help.View(m.keys))
+	return 1 + m.helpHeight
 }
 
 // listHeight is the number of ticket rows the queue view has room for.
