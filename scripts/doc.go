@@ -47,7 +47,7 @@
 //	burst                                  bool
 //	text, original_text                    string, the last message lower-cased and as sent
 //	turn                                   int, customer turn from 1
-//	queue, priority, status                string, the ticket's
+//	queue, priority, status, channel       string, the ticket's
 //	minutes_since_agent_reply              float
 //	reasons                                list of the score's reason names
 //	phrases                                the document's phrase lists

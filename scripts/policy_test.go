@@ -365,7 +365,7 @@ rules:
     when: frustration >= 0.8 && angry
     escalate: {queue: senior, priority: high}
 `,
-			want: []Problem{{5, 33, "$.rules[0].when", "unknown name angry. Expressions may use: burst, frustration"}},
+			want: []Problem{{5, 33, "$.rules[0].when", "unknown name angry. Expressions may use: burst, channel, frustration"}},
 		},
 		{
 			name: "syntax error in quoted expression",

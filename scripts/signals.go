@@ -33,6 +33,9 @@ type Signals struct {
 	Queue    string
 	Priority string
 	Status   string
+	// Channel is where the conversation came from, such as "chat",
+	// "email" or "twitter", as the engine names it.
+	Channel string
 	// MinutesSinceAgentReply is the time since an agent or bot last
 	// wrote, in minutes; 0 when nobody has.
 	MinutesSinceAgentReply float64
@@ -56,6 +59,7 @@ type signalEnv struct {
 	Queue                  string              `expr:"queue"`
 	Priority               string              `expr:"priority"`
 	Status                 string              `expr:"status"`
+	Channel                string              `expr:"channel"`
 	MinutesSinceAgentReply float64             `expr:"minutes_since_agent_reply"`
 	Reasons                []string            `expr:"reasons"`
 	Phrases                map[string][]string `expr:"phrases"`
@@ -126,6 +130,7 @@ func newSignalEnv(sig Signals, book *phraseBook, phrases map[string][]string, m 
 		Queue:                  sig.Queue,
 		Priority:               sig.Priority,
 		Status:                 sig.Status,
+		Channel:                sig.Channel,
 		MinutesSinceAgentReply: sig.MinutesSinceAgentReply,
 		Reasons:                append([]string(nil), sig.Reasons...),
 		Phrases:                phrases,
