@@ -103,9 +103,9 @@ func subscribeCmd(ctx context.Context, desk Desk, since uint64, epoch string, ge
 	}
 }
 
-// nextUpdateCmd blocks in its own goroutine until the stream yields one
-// update. Update issues it again after every update, so the console reads
-// the stream one message at a time and never blocks in Update.
+// nextUpdateCmd waits, in the goroutine Bubble Tea runs commands in, for
+// one update of the stream. Update issues it again after each update, so
+// the stream is read one message at a time and Update itself never waits.
 func nextUpdateCmd(stream Stream, generation int) tea.Cmd {
 	return func() tea.Msg {
 		u, err := stream.Next()

@@ -16,7 +16,8 @@ import (
 
 // Desk is what the console needs from the daemon. Errors should wrap
 // triage.ErrConflict when a claim loses to another agent and
-// triage.ErrNotFound for an unknown ticket, so that the console can say so.
+// triage.ErrNotFound for an unknown ticket, so that the console can report
+// those cases in plain words.
 type Desk interface {
 	// Queue returns a snapshot of the active tickets in queue order: the
 	// escalated and claimed ones, or every active ticket when all is set.

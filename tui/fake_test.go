@@ -178,7 +178,7 @@ func (s *fakeStream) Close() error {
 	return nil
 }
 
-// testClock is an injected clock that moves only when told to.
+// testClock is an injected clock that advances only when Advance is called.
 type testClock struct {
 	mu  sync.Mutex
 	now time.Time

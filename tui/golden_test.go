@@ -41,7 +41,8 @@ func startProgram(t *testing.T, desk *fakeDesk, width, height int, want string) 
 }
 
 // waitFor waits until the program's output contains every string in want.
-// The output is read as it arrives, so each call sees only new frames.
+// The output is consumed as it is read, so each call matches only what the
+// program wrote after the previous call.
 func waitFor(t *testing.T, tm *teatest.TestModel, want ...string) {
 	t.Helper()
 	var seen bytes.Buffer

@@ -34,8 +34,9 @@ const (
 	connDown
 )
 
-// newBadgeTTL is how long, on the injected clock, a ticket that arrived
-// through the stream keeps its NEW badge unless the agent selects it.
+// newBadgeTTL is the time, on the injected clock, for which a ticket that
+// arrived through the stream keeps its NEW badge unless the agent selects
+// it.
 const newBadgeTTL = 30 * time.Second
 
 // Minimum terminal size; below it the console shows only a notice.
@@ -216,51 +217,19 @@ func (m *Model) handleQueueLoaded(msg queueLoadedMsg) tea.Cmd {
 	pending := m.pending
 	m.pending = nil
 	if msg.err != nil {
-		m.setError("load queue failed: " + sanitizeLine(msg.err.Error()))
-		for _, t := range pending {
-			m.applyTicket(t, true, m.queue.byID[t.ID])
-		}
-		m.restoreCursor()
-		if m.quitting {
-			return nil
-		}
-		delay := retryDelay(m.loadRetries)
-		m.loadRetries++
-		request := m.queueRequest
-		return tea.Tick(delay, func(time.Time) tea.Msg { return reloadQueueMsg{request: request} })
+		return m.handleQueueLoadFailed(msg.err, pending)
 	}
 	m.loadRetries = 0
-	snapshot := make([]*triage.Ticket, 0, len(msg.tickets))
-	for _, t := range msg.tickets {
-		if t == nil {
-			continue
-		}
-		if t.Version < m.versions[t.ID] {
-			// The console already applied a newer copy: keep it if it is
-			// still listed, or leave the ticket out if it was removed.
-			t = m.queue.byID[t.ID]
-		}
-		if t == nil || !listed(t, m.all) {
-			continue
-		}
-		snapshot = append(snapshot, t)
-	}
+
 	// A buffered update is new relative to what the agent saw before this
 	// snapshot, or, on the first snapshot, relative to the snapshot itself.
 	before := m.queue.byID
-	m.queue.reset(snapshot)
+	m.mergeSnapshot(msg.tickets)
 	if !m.loadedOnce {
 		before = m.queue.byID
 		m.loadedOnce = true
 	}
-	for _, t := range snapshot {
-		m.versions[t.ID] = t.Version
-	}
-	for id := range m.newAt {
-		if m.queue.byID[id] == nil {
-			delete(m.newAt, id)
-		}
-	}
+
 	// NOTE: a buffered update for a ticket that left the queue before the
 	// snapshot was taken adds it back, because a snapshot carries no
 	// sequence number to compare with. Its next update removes it again.
@@ -269,6 +238,52 @@ func (m *Model) handleQueueLoaded(msg queueLoadedMsg) tea.Cmd {
 	}
 	m.restoreCursor()
 	return nil
+}
+
+// mergeSnapshot replaces the queue with a snapshot, keeping the copies of
+// tickets that the console already has in a newer version.
+func (m *Model) mergeSnapshot(tickets []*triage.Ticket) {
+	snapshot := make([]*triage.Ticket, 0, len(tickets))
+	for _, t := range tickets {
+		if t == nil {
+			continue
+		}
+		if t.Version < m.versions[t.ID] {
+			// Keep the newer copy if it is still listed, or leave the
+			// ticket out if the newer copy removed it.
+			t = m.queue.byID[t.ID]
+		}
+		if t == nil || !listed(t, m.all) {
+			continue
+		}
+		snapshot = append(snapshot, t)
+	}
+	m.queue.reset(snapshot)
+	for _, t := range snapshot {
+		m.versions[t.ID] = t.Version
+	}
+	for id := range m.newAt {
+		if m.queue.byID[id] == nil {
+			delete(m.newAt, id)
+		}
+	}
+}
+
+// handleQueueLoadFailed reports a failed snapshot, applies the updates
+// buffered for it to the current list, and schedules another attempt.
+func (m *Model) handleQueueLoadFailed(err error, pending []*triage.Ticket) tea.Cmd {
+	m.setError("load queue failed: " + sanitizeLine(err.Error()))
+	for _, t := range pending {
+		m.applyTicket(t, true, m.queue.byID[t.ID])
+	}
+	m.restoreCursor()
+	if m.quitting {
+		return nil
+	}
+	delay := retryDelay(m.loadRetries)
+	m.loadRetries++
+	request := m.queueRequest
+	return tea.Tick(delay, func(time.Time) tea.Msg { return reloadQueueMsg{request: request} })
 }
 
 // ingestTicket applies a changed ticket, or keeps it for later while a

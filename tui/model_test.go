@@ -263,7 +263,7 @@ func TestSequenceGapReloadsSnapshot(t *testing.T) {
 	}
 }
 
-func TestStreamErrorShowsDisconnectedAndResubscribes(t *testing.T) {
+func TestStreamErrorRetriesFromLastSeq(t *testing.T) {
 	desk := newFakeDesk(sampleTickets()...)
 	h := newHarness(t, desk, 80, 24)
 	h.m.seq, h.m.epoch = 7, "epoch-1"
@@ -272,6 +272,7 @@ func TestStreamErrorShowsDisconnectedAndResubscribes(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("a stream error scheduled no retry")
 	}
+
 	lines := strings.Split(h.view(), "\n")
 	status := lines[len(lines)-2]
 	if !strings.Contains(status, "disconnected — retrying") {
@@ -285,6 +286,7 @@ func TestStreamErrorShowsDisconnectedAndResubscribes(t *testing.T) {
 	default:
 		t.Error("the failed stream was not closed")
 	}
+
 	if h.send(resubscribeMsg{generation: generation - 1}) != nil {
 		t.Error("a retry of an older stream generation was not ignored")
 	}

@@ -9,25 +9,24 @@ import (
 // rendering differ in one place. The colours are the 16 basic ANSI ones,
 // which terminal themes adapt to light and dark backgrounds.
 type Styles struct {
-	Title     lipgloss.Style
-	Dim       lipgloss.Style
-	Header    lipgloss.Style
-	Selected  lipgloss.Style
-	Badge     lipgloss.Style
-	Mine      lipgloss.Style
-	Urgent    lipgloss.Style
-	High      lipgloss.Style
-	Low       lipgloss.Style
-	Hot       lipgloss.Style // frustration at or above 0.8
-	Warm      lipgloss.Style // frustration at or above 0.5
-	Error     lipgloss.Style
-	Live      lipgloss.Style
-	Section   lipgloss.Style
-	Customer  lipgloss.Style
-	Agent     lipgloss.Style
-	Negative  lipgloss.Style // words that added to a score
-	Calming   lipgloss.Style // words that lowered a score
-	Separator lipgloss.Style
+	Title    lipgloss.Style
+	Dim      lipgloss.Style
+	Header   lipgloss.Style
+	Selected lipgloss.Style
+	Badge    lipgloss.Style
+	Mine     lipgloss.Style
+	Urgent   lipgloss.Style
+	High     lipgloss.Style
+	Low      lipgloss.Style
+	Hot      lipgloss.Style // frustration at or above 0.8
+	Warm     lipgloss.Style // frustration at or above 0.5
+	Error    lipgloss.Style
+	Live     lipgloss.Style
+	Section  lipgloss.Style
+	Customer lipgloss.Style
+	Agent    lipgloss.Style
+	Negative lipgloss.Style // words that added to a score
+	Calming  lipgloss.Style // words that lowered a score
 
 	// NegativeOpen and NegativeClose surround negative words when there is
 	// no colour to show them, so that the highlight survives NO_COLOR.
@@ -44,25 +43,24 @@ func NewStyles(noColor bool) Styles {
 	red, yellow, green, cyan, gray := lipgloss.Color("1"), lipgloss.Color("3"),
 		lipgloss.Color("2"), lipgloss.Color("6"), lipgloss.Color("8")
 	s := Styles{
-		Title:     lipgloss.NewStyle().Bold(true),
-		Dim:       lipgloss.NewStyle().Foreground(gray),
-		Header:    lipgloss.NewStyle().Bold(true).Underline(true),
-		Selected:  lipgloss.NewStyle().Reverse(true),
-		Badge:     lipgloss.NewStyle().Bold(true).Foreground(yellow),
-		Mine:      lipgloss.NewStyle().Foreground(cyan),
-		Urgent:    lipgloss.NewStyle().Bold(true).Foreground(red),
-		High:      lipgloss.NewStyle().Foreground(yellow),
-		Low:       lipgloss.NewStyle().Foreground(gray),
-		Hot:       lipgloss.NewStyle().Bold(true).Foreground(red),
-		Warm:      lipgloss.NewStyle().Foreground(yellow),
-		Error:     lipgloss.NewStyle().Foreground(red),
-		Live:      lipgloss.NewStyle().Foreground(green),
-		Section:   lipgloss.NewStyle().Bold(true).Underline(true),
-		Customer:  lipgloss.NewStyle().Bold(true),
-		Agent:     lipgloss.NewStyle().Foreground(cyan),
-		Negative:  lipgloss.NewStyle().Bold(true).Foreground(red).Underline(true),
-		Calming:   lipgloss.NewStyle().Foreground(green),
-		Separator: lipgloss.NewStyle().Foreground(gray),
+		Title:    lipgloss.NewStyle().Bold(true),
+		Dim:      lipgloss.NewStyle().Foreground(gray),
+		Header:   lipgloss.NewStyle().Bold(true).Underline(true),
+		Selected: lipgloss.NewStyle().Reverse(true),
+		Badge:    lipgloss.NewStyle().Bold(true).Foreground(yellow),
+		Mine:     lipgloss.NewStyle().Foreground(cyan),
+		Urgent:   lipgloss.NewStyle().Bold(true).Foreground(red),
+		High:     lipgloss.NewStyle().Foreground(yellow),
+		Low:      lipgloss.NewStyle().Foreground(gray),
+		Hot:      lipgloss.NewStyle().Bold(true).Foreground(red),
+		Warm:     lipgloss.NewStyle().Foreground(yellow),
+		Error:    lipgloss.NewStyle().Foreground(red),
+		Live:     lipgloss.NewStyle().Foreground(green),
+		Section:  lipgloss.NewStyle().Bold(true).Underline(true),
+		Customer: lipgloss.NewStyle().Bold(true),
+		Agent:    lipgloss.NewStyle().Foreground(cyan),
+		Negative: lipgloss.NewStyle().Bold(true).Foreground(red).Underline(true),
+		Calming:  lipgloss.NewStyle().Foreground(green),
 	}
 	return s
 }

@@ -22,13 +22,13 @@ func renderTranscript(d *triage.TicketDetail, width int, loc *time.Location, st 
 	var lines []string
 	lines = append(lines, st.Section.Render("Transcript"))
 	lastDay := ""
-	shown := 0
+	messages := 0
 	for i := range d.Events {
 		e := &d.Events[i]
 		if e.Type == triage.TypeTyping {
 			continue
 		}
-		shown++
+		messages++
 		at := e.At.In(loc)
 		if day := at.Format("Mon 2 Jan 2006"); day != lastDay {
 			lines = append(lines, st.Dim.Render("── "+day+" ──"))
@@ -36,7 +36,7 @@ func renderTranscript(d *triage.TicketDetail, width int, loc *time.Location, st 
 		}
 		lines = append(lines, renderEvent(e, at, width, st)...)
 	}
-	if shown == 0 {
+	if messages == 0 {
 		lines = append(lines, st.Dim.Render("no messages yet"))
 	}
 	lines = append(lines, "", st.Section.Render("History"))

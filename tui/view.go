@@ -103,12 +103,14 @@ func (m *Model) queueView() string {
 	if m.agent != "" {
 		right = "agent " + sanitizeLine(m.agent)
 	}
+
 	lines := []string{
 		spread(m.styles.Title.Render("triage · "+title), m.styles.Dim.Render(right), m.width),
 		fit(m.countsLine(), m.width),
 	}
 	cols := queueLayout(m.width, m.queue.idWidth)
 	lines = append(lines, m.styles.Header.Render(cols.header()))
+
 	rows := m.listHeight()
 	if len(m.queue.tickets) == 0 {
 		empty := "No escalated tickets."
@@ -120,6 +122,7 @@ func (m *Model) queueView() string {
 		}
 		lines = append(lines, m.styles.Dim.Render(fit(empty, m.width)))
 	}
+
 	end := min(m.offset+rows, len(m.queue.tickets))
 	for i := m.offset; i < end; i++ {
 		lines = append(lines, m.queueRow(m.queue.tickets[i], i == m.cursor, cols))
@@ -131,6 +134,7 @@ func (m *Model) queueView() string {
 func (m *Model) countsLine() string {
 	q := &m.queue
 	parts := []string{fmt.Sprintf("%d tickets", len(q.tickets))}
+
 	names := make([]string, 0, len(q.queueCounts))
 	for name := range q.queueCounts {
 		names = append(names, name)
@@ -142,6 +146,7 @@ func (m *Model) countsLine() string {
 		}
 		return names[i] < names[j]
 	})
+
 	var queues []string
 	for _, name := range names {
 		label := sanitizeLine(name)
@@ -153,6 +158,7 @@ func (m *Model) countsLine() string {
 	if len(queues) > 0 {
 		parts = append(parts, strings.Join(queues, " · "))
 	}
+
 	var priorities []string
 	for p := triage.PriorityUrgent; p >= triage.PriorityLow; p-- {
 		priorities = append(priorities, fmt.Sprintf("%s %d", p, q.priorityCounts[p]))
