@@ -109,10 +109,11 @@ func (m *Model) queueRow(t *triage.Ticket, selected bool, c columns) string {
 		reason = strings.Join(t.Reasons, ", ")
 	}
 	claimed := ""
+	mine := false
 	if t.ClaimedBy != nil {
 		claimed = sanitizeLine(*t.ClaimedBy)
 		if m.agent != "" && *t.ClaimedBy == m.agent {
-			claimed = "you"
+			claimed, mine = "you", true
 		}
 	}
 
@@ -133,7 +134,7 @@ func (m *Model) queueRow(t *triage.Ticket, selected bool, c columns) string {
 		frustration = fitRight(m.frustration(t.Frustration), frustrationWidth)
 	}
 	claimedCell := fit(claimed, c.claimed)
-	if !selected && claimed == "you" {
+	if !selected && mine {
 		claimedCell = st.Mine.Render(claimedCell)
 	}
 	row := c.join(

@@ -57,6 +57,16 @@ func waitFor(t *testing.T, tm *teatest.TestModel, want ...string) {
 	}, teatest.WithDuration(waitLimit), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
+// waitSubscribed waits until the console calls desk.Subscribe once more.
+func waitSubscribed(t *testing.T, desk *fakeDesk) {
+	t.Helper()
+	select {
+	case <-desk.subscribed:
+	case <-time.After(waitLimit):
+		t.Fatalf("the console did not subscribe within %s", waitLimit)
+	}
+}
+
 // finalView quits the program and returns the last screen it rendered.
 func finalView(t *testing.T, tm *teatest.TestModel) string {
 	t.Helper()
@@ -121,10 +131,10 @@ func TestResizeGolden(t *testing.T) {
 func TestReconnectAfterStreamError(t *testing.T) {
 	desk := newFakeDesk(sampleTickets()...)
 	tm := startProgram(t, desk, 80, 24, "T-1005")
-	<-desk.subscribed
+	waitSubscribed(t, desk)
 	desk.failStream(errStreamClosed)
 	waitFor(t, tm, "disconnected — retrying")
-	<-desk.subscribed
+	waitSubscribed(t, desk)
 	desk.push(ticketAt("T-2001", triage.StatusEscalated, triage.PriorityUrgent, 0, 0.9, "hello??"))
 	waitFor(t, tm, "T-2001", "● live")
 	finalView(t, tm)

@@ -182,8 +182,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.generation != m.generation || m.quitting {
 			return m, nil
 		}
+		// The status line keeps saying disconnected until the new stream
+		// is up.
 		m.generation++
-		m.conn = connConnecting
 		return m, subscribeCmd(m.ctx, m.desk, m.seq, m.epoch, m.generation)
 	case actionDoneMsg:
 		return m, m.handleActionDone(msg)
@@ -339,6 +340,8 @@ func (m *Model) handleUpdate(msg updateMsg) tea.Cmd {
 	m.conn = connLive
 	next := nextUpdateCmd(m.stream, msg.generation)
 	u := msg.update
+	// Sequence numbers rise by one per update within an epoch, so a jump
+	// means the stream skipped updates.
 	gap := m.epoch != "" && u.Epoch == m.epoch && u.Seq > m.seq+1
 	changedEpoch := m.epoch != "" && u.Epoch != m.epoch
 	m.seq, m.epoch = u.Seq, u.Epoch

@@ -468,8 +468,11 @@ func TestNarrowQueueDropsColumns(t *testing.T) {
 		if (got.trend > 0) != c.trend || (got.reason > 0) != c.reason || (got.claimed > 0) != c.claimed {
 			t.Errorf("queueLayout(%d) = %+v, want trend=%v reason=%v claimed=%v", c.width, got, c.trend, c.reason, c.claimed)
 		}
-		if used := got.used() + got.message; used != c.width && got.message >= minMessageWidth {
+		if used := got.used() + got.message; used != c.width {
 			t.Errorf("queueLayout(%d) fills %d cells", c.width, used)
+		}
+		if got.message < minMessageWidth {
+			t.Errorf("queueLayout(%d) leaves the message %d cells, want at least %d", c.width, got.message, minMessageWidth)
 		}
 	}
 }
