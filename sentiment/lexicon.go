@@ -23,6 +23,7 @@ const (
 	flagBut                          // contrastive conjunction: weight moves to the next clause
 	flagSupport                      // support-domain word with its own valence
 	flagKeyword                      // operator keyword
+	flagSarcasm                      // first word of a sarcasm marker
 )
 
 // entry is what the lexicon knows about one lower-case word.
@@ -33,6 +34,9 @@ type entry struct {
 	// phrases lists the multi-word phrases that start with this word,
 	// longest first.
 	phrases []int32
+	// negPhrases lists the phrases "NEG <this word> ...", which start with
+	// any negator.
+	negPhrases []int32
 }
 
 // phrase is a multi-word expression scored as one unit. A word "NEG"
@@ -106,6 +110,9 @@ func buildLexicon() *lexicon {
 		e.flags |= flagSupport | flagEnglish
 		e.flags &^= flagLexicon
 	}
+	for _, m := range sarcasmMarkers {
+		lx.get(m[0]).flags |= flagSarcasm
+	}
 	for _, p := range supportPhrases() {
 		lx.addPhrase(p)
 	}
@@ -140,9 +147,8 @@ func (lx *lexicon) addPhrase(p phrase) {
 	idx := int32(len(lx.phrases))
 	lx.phrases = append(lx.phrases, p)
 	if first == "NEG" {
-		for _, n := range negators {
-			lx.get(n).phrases = append(lx.get(n).phrases, idx)
-		}
+		e := lx.get(p.words[1])
+		e.negPhrases = append(e.negPhrases, idx)
 		return
 	}
 	e := lx.get(first)
@@ -154,10 +160,11 @@ func (lx *lexicon) addPhrase(p phrase) {
 // match is the longest one.
 func (lx *lexicon) sortPhrases() {
 	for i := range lx.entries {
-		ps := lx.entries[i].phrases
-		for a := 1; a < len(ps); a++ {
-			for b := a; b > 0 && len(lx.phrases[ps[b]].words) > len(lx.phrases[ps[b-1]].words); b-- {
-				ps[b], ps[b-1] = ps[b-1], ps[b]
+		for _, ps := range [][]int32{lx.entries[i].phrases, lx.entries[i].negPhrases} {
+			for a := 1; a < len(ps); a++ {
+				for b := a; b > 0 && len(lx.phrases[ps[b]].words) > len(lx.phrases[ps[b-1]].words); b-- {
+					ps[b], ps[b-1] = ps[b-1], ps[b]
+				}
 			}
 		}
 	}
@@ -244,6 +251,7 @@ func (lx *lexicon) clone() *lexicon {
 	c.entries = make([]entry, len(lx.entries))
 	for i, e := range lx.entries {
 		e.phrases = append([]int32(nil), e.phrases...)
+		e.negPhrases = append([]int32(nil), e.negPhrases...)
 		c.entries[i] = e
 	}
 	c.phrases = append([]phrase(nil), lx.phrases...)

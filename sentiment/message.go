@@ -2,6 +2,7 @@ package sentiment
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +27,7 @@ const (
 	praiseOffset     = 0.5  // share of positive wording that offsets negative wording
 	maxReasons       = 200  // later contributions are folded into one reason
 	maxQuote         = 40   // bytes of message text quoted in a reason
+	questionDamp     = 0.5  // share of a sentiment word's weight removed inside a question
 )
 
 // Message is the score of one message's wording.
@@ -147,6 +149,7 @@ func (sc *scratch) reset() {
 	sc.lower = sc.lower[:0]
 	sc.toks = sc.toks[:0]
 	sc.bangs = sc.bangs[:0]
+	sc.asks = sc.asks[:0]
 	sc.contrib = sc.contrib[:0]
 	sc.nBang, sc.nQuest, sc.nCaps, sc.nLetters = 0, 0, 0, 0
 	sc.nLatin, sc.nOther, sc.first, sc.enHits = 0, 0, 0, 0
@@ -184,9 +187,17 @@ func (s *Scorer) scoreWords(text string, sc *scratch) {
 			butTok = i
 		}
 		if len(e.phrases) > 0 {
-			if n := s.matchPhrase(sc, i, e); n > 0 {
+			if n := s.matchPhrase(sc, i, e.phrases); n > 0 {
 				i += n - 1
 				continue
+			}
+		}
+		if (e.flags&flagNegator != 0 || hasNT(sc, i)) && i+1 < len(sc.toks) && sc.toks[i+1].entry >= 0 {
+			if next := &lx.entries[sc.toks[i+1].entry]; len(next.negPhrases) > 0 {
+				if n := s.matchPhrase(sc, i, next.negPhrases); n > 0 {
+					i += n - 1
+					continue
+				}
 			}
 		}
 		if e.flags&flagBooster != 0 || e.valence == 0 {
@@ -217,6 +228,7 @@ func (s *Scorer) scoreWords(text string, sc *scratch) {
 	if butTok >= 0 {
 		sc.butShift(butTok)
 	}
+	sc.questionDamp()
 	s.sarcasm(text, sc)
 }
 
@@ -271,9 +283,13 @@ func (s *Scorer) modifiers(sc *scratch, i int, v float64, capsDiff bool) {
 			}
 			add(rule, b, j)
 		}
+		if f&flagNegator == 0 && f&flagBooster == 0 && u.entry >= 0 && lx.entries[u.entry].valence != 0 {
+			break // a negator or booster further back belongs to this sentiment word
+		}
 		if f&flagNegator != 0 || hasNT(sc, j) {
 			switch {
-			case k > 1 && sc.wordIs(j, "never") && (sc.wordIs(j+1, "so") || sc.wordIs(j+1, "this")):
+			case k > 1 && sc.wordIs(j, "never") && (sc.wordIs(j+1, "so") || sc.wordIs(j+1, "this") ||
+				k > 2 && (sc.wordIs(j+2, "so") || sc.wordIs(j+2, "this"))):
 				add("intensifier", v*(neverSoScalar-1), j)
 			case sc.wordIs(j, "without") && sc.wordIs(j+1, "doubt"):
 			default:
@@ -295,9 +311,9 @@ func hasNT(sc *scratch, j int) bool {
 
 // matchPhrase tries the phrases that start at token i, longest first. On
 // a match it records the phrase and returns its length in tokens.
-func (s *Scorer) matchPhrase(sc *scratch, i int, e *entry) int {
+func (s *Scorer) matchPhrase(sc *scratch, i int, phrases []int32) int {
 	lx := s.lex
-	for _, pi := range e.phrases {
+	for _, pi := range phrases {
 		p := &lx.phrases[pi]
 		if i+len(p.words) > len(sc.toks) {
 			continue
@@ -362,21 +378,29 @@ func (sc *scratch) butShift(butTok int) {
 // sarcasm turns praise into blame when a sarcasm marker ("yeah right",
 // "thanks a lot", "/s") stands next to negative evidence.
 func (s *Scorer) sarcasm(text string, sc *scratch) {
+	negative := false
+	for _, c := range sc.contrib {
+		if c.base && c.value < 0 {
+			negative = true
+			break
+		}
+	}
+	if !negative {
+		return
+	}
 	mStart, mEnd := -1, -1
 	for i := range sc.toks {
-		if sc.toks[i].kind != kindWord {
+		t := &sc.toks[i]
+		if t.kind != kindWord || t.entry < 0 || s.lex.entries[t.entry].flags&flagSarcasm == 0 {
 			continue
 		}
 		for _, m := range sarcasmMarkers {
-			if len(m) == 1 && m[0] == "/s" {
-				continue
-			}
 			n := 0
 			for n < len(m) && sc.wordIs(i+n, m[n]) {
 				n++
 			}
 			if n == len(m) {
-				mStart, mEnd = int(sc.toks[i].start), int(sc.toks[i+n-1].end)
+				mStart, mEnd = int(t.start), int(sc.toks[i+n-1].end)
 				break
 			}
 		}
@@ -392,27 +416,28 @@ func (s *Scorer) sarcasm(text string, sc *scratch) {
 	if mStart < 0 {
 		return
 	}
-	perTok := map[int32]float64{}
-	negative := false
-	for _, c := range sc.contrib {
-		if c.tok < 0 {
-			continue
-		}
-		perTok[c.tok] += c.value
-		if c.value < 0 && c.base && (int(c.start) < mStart || int(c.start) >= mEnd) {
-			negative = true
-		}
-	}
-	if !negative {
-		return
-	}
+	// Only complaints outside the marker count ("yeah right" alone is not
+	// evidence that the praise around it is meant ironically).
+	negative = false
 	delta := 0.0
-	for _, v := range perTok {
-		if v > 0 {
-			delta += v * (sarcasmScalar - 1)
+	for k := 0; k < len(sc.contrib); {
+		c := sc.contrib[k]
+		total, m := 0.0, k
+		for m < len(sc.contrib) && sc.contrib[m].tok == c.tok {
+			total += sc.contrib[m].value
+			m++
 		}
+		if c.tok >= 0 {
+			if total < 0 && (int(c.start) < mStart || int(c.start) >= mEnd) {
+				negative = true
+			}
+			if total > 0 {
+				delta += total * (sarcasmScalar - 1)
+			}
+		}
+		k = m
 	}
-	if delta != 0 {
+	if negative && delta != 0 {
 		sc.contrib = append(sc.contrib, contribution{rule: "sarcasm", value: delta,
 			start: int32(mStart), end: int32(mEnd), tok: -1, note: "praise next to complaints reads as sarcasm"})
 	}
@@ -582,4 +607,32 @@ func appendSigned(buf []byte, v float64) []byte {
 		buf = append(buf, '+')
 	}
 	return strconv.AppendFloat(buf, v, 'f', 2, 64)
+}
+
+// questionDamp halves the praise inside questions: "any good editor?"
+// asks for something good rather than saying that something is.
+func (sc *scratch) questionDamp() {
+	if len(sc.asks) == 0 {
+		return
+	}
+	n := len(sc.contrib)
+	for k := 0; k < n; {
+		c := sc.contrib[k]
+		if c.tok < 0 {
+			k++
+			continue
+		}
+		total := 0.0
+		m := k
+		for m < n && sc.contrib[m].tok == c.tok {
+			total += sc.contrib[m].value
+			m++
+		}
+		clause := sc.toks[c.tok].clause
+		if total > 0 && slices.Contains(sc.asks, clause) {
+			sc.contrib = append(sc.contrib, contribution{rule: "in-question", value: -total * questionDamp,
+				start: c.start, end: c.end, tok: c.tok, note: "inside a question"})
+		}
+		k = m
+	}
 }

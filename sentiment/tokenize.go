@@ -30,7 +30,8 @@ type token struct {
 type scratch struct {
 	lower    []byte
 	toks     []token
-	bangs    []Span // runs of '!' and '?'
+	bangs    []Span  // runs of '!' and '?'
+	asks     []int32 // clauses that end in a question mark
 	nBang    int
 	nQuest   int
 	nCaps    int // words in capitals
@@ -161,6 +162,9 @@ func (lx *lexicon) splitChunk(text string, i, end int, clause int32, sc *scratch
 					j++
 				}
 				sc.bangs = append(sc.bangs, Span{i, j})
+				if text[j-1] == '?' {
+					sc.asks = append(sc.asks, clause)
+				}
 				clause++
 				i = j
 				continue
@@ -206,7 +210,7 @@ func (lx *lexicon) word(text string, i, end int, clause int32, sc *scratch) int 
 				letters++
 				c += 'a' - 'A'
 			case c >= '0' && c <= '9':
-			case c == '\'' && i+1 < end && isASCIIAlnum(text[i+1]) && i > start:
+			case (c == '\'' || c == '-') && i+1 < end && isASCIIAlnum(text[i+1]) && i > start:
 			default:
 				goto done
 			}

@@ -104,10 +104,8 @@ var sarcasmMarkers = [][]string{
 	{"yeah", "right"}, {"oh", "great"}, {"oh", "wonderful"}, {"oh", "perfect"},
 	{"just", "great"}, {"just", "perfect"}, {"just", "brilliant"},
 	{"just", "wonderful"}, {"thanks", "for", "nothing"}, {"thanks", "a", "lot"},
-	{"love", "how"}, {"love", "it", "when"}, {"gotta", "love"},
-	{"got", "to", "love"}, {"great", "job"}, {"well", "done"},
-	{"nice", "job"}, {"so", "helpful"}, {"very", "helpful"}, {"real", "helpful"},
-	{"what", "a", "surprise"}, {"big", "surprise"}, {"shocker"}, {"/s"},
+	{"gotta", "love"}, {"got", "to", "love"}, {"real", "helpful"},
+	{"what", "a", "surprise"}, {"big", "surprise"}, {"shocker"},
 }
 
 // idioms are general expressions whose valence is not the sum of their
@@ -115,6 +113,7 @@ var sarcasmMarkers = [][]string{
 var idioms = []phrase{
 	{words: []string{"yeah", "right"}, valence: -2, rule: "sarcasm"},
 	{words: []string{"the", "bomb"}, valence: 3, rule: "idiom"},
+	{words: []string{"bad", "ass"}, valence: 1.5, rule: "idiom"},
 	{words: []string{"to", "die", "for"}, valence: 3, rule: "idiom"},
 	{words: []string{"kiss", "of", "death"}, valence: -1.5, rule: "idiom"},
 	{words: []string{"under", "the", "weather"}, valence: -2, rule: "idiom"},
@@ -122,6 +121,12 @@ var idioms = []phrase{
 	{words: []string{"no", "problem"}, valence: 1.5, rule: "idiom"},
 	{words: []string{"no", "problems"}, valence: 1.2, rule: "idiom"},
 	{words: []string{"not", "bad"}, valence: 1.5, rule: "negation"},
+	{words: []string{"can't", "wait"}, valence: 2, rule: "idiom"},
+	{words: []string{"cant", "wait"}, valence: 2, rule: "idiom"},
+	{words: []string{"cannot", "wait"}, valence: 2, rule: "idiom"},
+	{words: []string{"can't", "wait", "any", "longer"}, valence: -2, rule: "idiom"},
+	{words: []string{"cant", "wait", "any", "longer"}, valence: -2, rule: "idiom"},
+	{words: []string{"cannot", "wait", "any", "longer"}, valence: -2, rule: "idiom"},
 }
 
 // supportPhrases returns the support-domain phrases: the ways customers
@@ -154,8 +159,8 @@ func supportPhrases() []phrase {
 		}
 	}
 	add(-1.8, "no response", "no reply", "no answer", "no update", "no updates",
-		"no resolution", "no help", "no call", "no callback", "no email", "no one",
-		"no refund", "no explanation", "no idea")
+		"no resolution", "no help", "no call", "no callback", "no email",
+		"no refund", "no explanation")
 	add(-2.3, "still waiting", "still no", "still nothing", "still have not",
 		"still haven't", "still havent", "still hasn't", "still hasnt", "still can't",
 		"still cant", "still cannot", "still don't", "still dont", "still doesn't",
@@ -206,7 +211,7 @@ func supportPhrases() []phrase {
 		"was told", "were told", "supposed to", "waiting on",
 		"anyone there", "anybody there",
 		"is anyone", "are you there")
-	add(2.0, "that worked", "it worked", "it works", "works now", "working now",
+	add(2.0, "that worked", "works now", "working now",
 		"all sorted", "all good", "problem solved", "issue resolved", "that fixed it",
 		"that did it", "thank you so much", "thanks so much", "much appreciated",
 		"appreciate it", "appreciate your help", "you're a star", "you rock")
