@@ -53,7 +53,7 @@ func printQueue(w io.Writer, tickets []*triage.Ticket, now time.Time) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TICKET\tPRIORITY\tSTATUS\tQUEUE\tWAITING\tFRUSTRATION\tCLAIMED BY\tLAST MESSAGE")
+	fmt.Fprintln(tw, "TICKET\tCONVERSATION\tPRIORITY\tSTATUS\tQUEUE\tWAITING\tFRUSTRATION\tCLAIMED BY\tLAST MESSAGE")
 	for _, t := range tickets {
 		wait := "-"
 		if t.WaitingSince != nil {
@@ -63,7 +63,7 @@ func printQueue(w io.Writer, tickets []*triage.Ticket, now time.Time) {
 		if t.ClaimedBy != nil {
 			claimed = *t.ClaimedBy
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\n", t.ID, t.Priority, t.Status, t.Queue, wait,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\n", t.ID, oneLine(t.Conversation, 24), t.Priority, t.Status, t.Queue, wait,
 			t.Frustration, claimed, oneLine(t.LastCustomerMessage, 50))
 	}
 	_ = tw.Flush()
