@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 	"github.com/triagedesk/triage/triage"
 )
 
@@ -431,21 +432,29 @@ func TestViewFitsEveryTerminalSize(t *testing.T) {
 	tickets[0].LastCustomerMessage = strings.Repeat("很生气 😡👨‍👩‍👧 ", 20)
 	tickets[1].ID = "T-99999999999999999999"
 	desk := newFakeDesk(tickets...)
-	desk.details["T-1002"] = sampleDetail()
-	for _, size := range [][2]int{{40, 8}, {52, 12}, {64, 16}, {80, 24}, {99, 30}, {120, 40}, {200, 50}} {
-		width, height := size[0], size[1]
-		h := newHarness(t, desk, width, height)
-		for _, v := range []string{"queue", "ticket"} {
-			if v == "ticket" {
-				h.openTicket()
-			}
-			lines := strings.Split(h.view(), "\n")
-			if len(lines) != height {
-				t.Errorf("%dx%d %s view has %d lines", width, height, v, len(lines))
-			}
-			for i, line := range lines {
-				if w := lipgloss.Width(line); w > width {
-					t.Errorf("%dx%d %s view line %d is %d cells wide: %q", width, height, v, i, w, line)
+	desk.details["T-99999999999999999999"] = sampleDetail()
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	for _, profile := range []termenv.Profile{termenv.Ascii, termenv.ANSI256} {
+		lipgloss.SetColorProfile(profile)
+		for _, size := range [][2]int{{40, 8}, {52, 12}, {64, 16}, {80, 24}, {99, 30}, {120, 40}, {200, 50}} {
+			width, height := size[0], size[1]
+			h := newHarness(t, desk, width, height)
+			h.key("?")
+			for _, v := range []string{"queue", "ticket"} {
+				if v == "ticket" {
+					h.openTicket()
+				}
+				if !strings.Contains(h.view(), "T-9999") {
+					t.Errorf("%dx%d %s view lacks the selected ticket id:\n%s", width, height, v, h.view())
+				}
+				lines := strings.Split(h.view(), "\n")
+				if len(lines) != height {
+					t.Errorf("%dx%d %s view has %d lines", width, height, v, len(lines))
+				}
+				for i, line := range lines {
+					if w := lipgloss.Width(line); w > width {
+						t.Errorf("profile %d %dx%d %s view line %d is %d cells wide: %q", profile, width, height, v, i, w, line)
+					}
 				}
 			}
 		}

@@ -45,7 +45,7 @@ func NewStyles(noColor bool) Styles {
 	s := Styles{
 		Title:    lipgloss.NewStyle().Bold(true),
 		Dim:      lipgloss.NewStyle().Foreground(gray),
-		Header:   lipgloss.NewStyle().Bold(true).Underline(true),
+		Header:   lipgloss.NewStyle().Bold(true),
 		Selected: lipgloss.NewStyle().Reverse(true),
 		Badge:    lipgloss.NewStyle().Bold(true).Foreground(yellow),
 		Mine:     lipgloss.NewStyle().Foreground(cyan),
@@ -56,29 +56,29 @@ func NewStyles(noColor bool) Styles {
 		Warm:     lipgloss.NewStyle().Foreground(yellow),
 		Error:    lipgloss.NewStyle().Foreground(red),
 		Live:     lipgloss.NewStyle().Foreground(green),
-		Section:  lipgloss.NewStyle().Bold(true).Underline(true),
+		Section:  lipgloss.NewStyle().Bold(true),
 		Customer: lipgloss.NewStyle().Bold(true),
 		Agent:    lipgloss.NewStyle().Foreground(cyan),
-		Negative: lipgloss.NewStyle().Bold(true).Foreground(red).Underline(true),
+		Negative: lipgloss.NewStyle().Bold(true).Foreground(red),
 		Calming:  lipgloss.NewStyle().Foreground(green),
 	}
 	return s
 }
 
-// plainStyles keeps bold, underline and reverse, which NO_COLOR allows and
+// plainStyles keeps bold and reverse, which NO_COLOR allows and
 // which an Ascii profile drops by itself, and marks negative words in text.
 func plainStyles() Styles {
 	bold := lipgloss.NewStyle().Bold(true)
 	return Styles{
 		Title:         bold,
-		Header:        bold.Underline(true),
+		Header:        bold,
 		Selected:      lipgloss.NewStyle().Reverse(true),
 		Badge:         bold,
 		Urgent:        bold,
 		Hot:           bold,
-		Section:       bold.Underline(true),
+		Section:       bold,
 		Customer:      bold,
-		Negative:      bold.Underline(true),
+		Negative:      bold,
 		NegativeOpen:  "«",
 		NegativeClose: "»",
 	}

@@ -30,7 +30,7 @@ func (m *Model) View() string {
 	} else {
 		top = m.queueView()
 	}
-	bottom := m.statusLine() + "\n" + clip(m.help.View(m.keys), m.width)
+	bottom := m.statusLine() + "\n" + clip(m.helpView(), m.width)
 	gap := m.height - lipgloss.Height(top) - lipgloss.Height(bottom)
 	if gap > 0 {
 		top += strings.Repeat("\n", gap)
@@ -42,13 +42,30 @@ func (m *Model) View() string {
 // and the help mode.
 func (m *Model) layout() {
 	m.help.Width = m.width
-	m.helpHeight = lipgloss.Height(m.help.View(m.keys))
+	m.helpHeight = lipgloss.Height(m.helpView())
 	m.viewport.Width = m.width
 	m.viewport.Height = max(1, m.height-ticketChromeLines-m.bottomLines())
 	m.scrollToCursor()
 	if m.view == viewTicket {
 		m.renderDetail()
 	}
+}
+
+// minContentLines is the number of rows of tickets or transcript that the
+// full help must leave free; on a shorter terminal it shows the short help.
+const minContentLines = 3
+
+// helpView renders the help bar, or the full help when the agent asked for
+// it and it fits.
+func (m *Model) helpView() string {
+	if !m.help.ShowAll {
+		return m.help.ShortHelpView(m.keys.ShortHelp())
+	}
+	full := m.help.FullHelpView(m.keys.FullHelp())
+	if queueChromeLines+minContentLines+1+lipgloss.Height(full) > m.height {
+		return m.help.ShortHelpView(m.keys.ShortHelp())
+	}
+	return full
 }
 
 // bottomLines is the height of the status line and the help bar.
