@@ -84,7 +84,7 @@ func plainStyles() Styles {
 	}
 }
 
-// negative renders s as a word that added to a score.
+// negative renders text as words that added to a score.
 func (s Styles) negative(text string) string {
 	return s.NegativeOpen + s.Negative.Render(text) + s.NegativeClose
 }

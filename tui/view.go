@@ -15,8 +15,8 @@ const (
 	ticketChromeLines = 2 // title, ticket summary
 )
 
-// View renders the whole screen: exactly height lines, none wider than
-// width cells.
+// View renders the whole screen: height lines, none wider than width
+// cells. The notice for a too small terminal may be shorter.
 func (m *Model) View() string {
 	if m.width == 0 || m.height == 0 {
 		return ""
@@ -52,7 +52,7 @@ func (m *Model) layout() {
 }
 
 // minContentLines is the number of rows of tickets or transcript that the
-// full help must leave free; on a shorter terminal it shows the short help.
+// full help must leave free. On a shorter terminal the short help shows.
 const minContentLines = 3
 
 // helpView renders the help bar, or the full help when the agent asked for
