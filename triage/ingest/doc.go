@@ -21,8 +21,9 @@
 // triage.DeriveID of its conversation, time, role, type and text, and of
 // the number of identical events accepted before it in the stream. So two
 // "ok" messages in one second get different ids, and reading the same
-// input again gives the same ids. An id already used earlier in the stream
-// is rejected.
+// input again gives the same ids. An id that the source repeats is passed
+// on, and the daemon decides: the same content is a duplicate and skipped,
+// different content is kept and the clash logged.
 //
 // # JSON Lines
 //

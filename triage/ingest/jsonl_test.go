@@ -201,15 +201,19 @@ func TestJSONLinesBadAmongGood(t *testing.T) {
 	}
 }
 
-func TestJSONLinesDuplicateIDRejected(t *testing.T) {
+func TestJSONLinesRepeatedIDPassedOn(t *testing.T) {
 	input := `{"id":"e-1","conversation":"c","at":"2026-03-02T14:05:09Z","role":"customer","type":"message","text":"a"}
 {"id":"e-1","conversation":"c","at":"2026-03-02T14:05:10Z","role":"customer","type":"message","text":"b"}`
 	items := readAll(t, input, Options{})
-	if items[0].Err != nil {
-		t.Fatal(items[0].Err)
+	if len(items) != 2 {
+		t.Fatalf("got %d items, want 2", len(items))
 	}
-	err := items[1].Err
-	if err == nil || err.Field != "id" || !strings.Contains(err.Reason, "line 1") {
-		t.Errorf("second line: %v, want a rejection of field id naming line 1", err)
+	for i, item := range items {
+		if item.Err != nil {
+			t.Fatalf("line %d rejected: %v", item.Line, item.Err)
+		}
+		if item.Event.ID != "e-1" {
+			t.Errorf("event %d id = %q, want the source's e-1", i, item.Event.ID)
+		}
 	}
 }

@@ -99,9 +99,11 @@ type lineParser interface {
 // Every accepted event has an id: the one the source gives, or
 // triage.DeriveID of the event and the number of identical events
 // (triage.TupleKey) accepted earlier in the stream. Reading the same input
-// again therefore yields the same ids. An id that an earlier event of the
-// stream already has is rejected. A Reader keeps one entry per accepted
-// event to do this, so its memory grows with the length of the stream.
+// again therefore yields the same ids. An id that the source repeats is
+// passed on: the daemon skips the repeat as a duplicate when its content is
+// the same and keeps both, logging the clash, when it differs. A Reader
+// keeps one counter per distinct event to do this, so its memory grows
+// with the length of the stream.
 type Reader struct {
 	opts   Options
 	lines  *lineReader
@@ -114,8 +116,7 @@ type Reader struct {
 	done     bool
 	err      error
 
-	seenIDs map[string]int   // id -> line of the event that has it
-	tuples  map[[32]byte]int // sha256 of TupleKey -> accepted count
+	tuples map[[32]byte]int // sha256 of TupleKey -> accepted count
 }
 
 // NewReader returns a Reader of r. With FormatAuto it reads ahead to find
@@ -146,10 +147,9 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	opts.Format = format
 
 	rd := &Reader{
-		opts:    opts,
-		lines:   newLineReader(br, opts.MaxLineBytes),
-		seenIDs: make(map[string]int),
-		tuples:  make(map[[32]byte]int),
+		opts:   opts,
+		lines:  newLineReader(br, opts.MaxLineBytes),
+		tuples: make(map[[32]byte]int),
 	}
 	if format == FormatJSONL {
 		rd.parser = &jsonParser{r: rd}
@@ -231,12 +231,6 @@ func (r *Reader) accept(ev *triage.Event, line int) {
 	if ev.ID == "" {
 		ev.ID = triage.DeriveID(ev, r.tuples[key])
 	}
-	if first, ok := r.seenIDs[ev.ID]; ok {
-		r.queueReject(line, "id", fmt.Sprintf(
-			"id %q is already used by the event on line %d; give each event its own id", ev.ID, first))
-		return
-	}
-	r.seenIDs[ev.ID] = line
 	r.tuples[key]++
 	r.queue = append(r.queue, Item{Event: ev, Line: line})
 }
