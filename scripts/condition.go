@@ -30,7 +30,8 @@ type condition struct {
 }
 
 // phraseBook holds a document's named phrase lists and every quoted phrase
-// its expressions pass to says(), compiled once at parse time.
+// its expressions pass to says() or mentions(), compiled once at parse
+// time.
 type phraseBook struct {
 	named  map[string][]phrase
 	byText map[string]phrase
@@ -106,11 +107,12 @@ func (r *reader) addExprError(e *entry, err error, names []string) {
 		ferr.Message, strings.Join(names, ", "))
 }
 
-// checkPhraseUse checks every says() call and every phrases.NAME in the
-// expression: says() takes named lists and quoted phrases, and each name
-// must be a list of the document. Quoted phrases are compiled into book.
+// checkPhraseUse checks every says() and mentions() call and every
+// phrases.NAME in the expression: the functions take named lists and
+// quoted phrases, and each name must be a list of the document. Quoted
+// phrases are compiled into book.
 func (r *reader) checkPhraseUse(e *entry, root exprast.Node, book *phraseBook, names []string) bool {
-	if !contains(names, "says") {
+	if !contains(names, "says") && !contains(names, "mentions") {
 		return true
 	}
 	v := &phraseVisitor{r: r, e: e, book: book, ok: true}
@@ -148,19 +150,19 @@ func (v *phraseVisitor) Visit(node *exprast.Node) {
 		}
 	case *exprast.CallNode:
 		callee, isIdent := n.Callee.(*exprast.IdentifierNode)
-		if !isIdent || callee.Value != "says" {
+		if !isIdent || (callee.Value != "says" && callee.Value != "mentions") {
 			return
 		}
 		if len(n.Arguments) == 0 {
-			v.fail(n, "invalid expression: says() needs a phrase list (phrases.NAME) or a quoted phrase")
+			v.fail(n, "invalid expression: %s() needs a phrase list (phrases.NAME) or a quoted phrase", callee.Value)
 		}
 		for _, arg := range n.Arguments {
-			v.checkSaysArgument(arg)
+			v.checkPhraseArgument(callee.Value, arg)
 		}
 	}
 }
 
-func (v *phraseVisitor) checkSaysArgument(arg exprast.Node) {
+func (v *phraseVisitor) checkPhraseArgument(function string, arg exprast.Node) {
 	switch a := arg.(type) {
 	case *exprast.MemberNode:
 		if ident, ok := a.Node.(*exprast.IdentifierNode); ok && ident.Value == "phrases" {
@@ -173,14 +175,14 @@ func (v *phraseVisitor) checkSaysArgument(arg exprast.Node) {
 		for _, item := range a.Nodes {
 			s, ok := item.(*exprast.StringNode)
 			if !ok {
-				v.fail(item, "invalid expression: a list given to says() must hold quoted phrases only")
+				v.fail(item, "invalid expression: a list given to %s() must hold quoted phrases only", function)
 				continue
 			}
 			v.addLiteral(s)
 		}
 		return
 	}
-	v.fail(arg, "invalid expression: says() takes phrase lists (phrases.NAME), quoted phrases or lists of quoted phrases")
+	v.fail(arg, "invalid expression: %s() takes phrase lists (phrases.NAME), quoted phrases or lists of quoted phrases", function)
 }
 
 func (v *phraseVisitor) addLiteral(s *exprast.StringNode) {
@@ -272,7 +274,7 @@ func (v *identVisitor) Visit(node *exprast.Node) {
 	}
 	v.seen[id.Value] = true
 	switch id.Value {
-	case "says", "phrases":
+	case "says", "mentions", "phrases":
 		return
 	}
 	v.out = append(v.out, id.Value)

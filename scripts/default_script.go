@@ -35,15 +35,15 @@ phrases:
   everywhere: ["every|all device*|network*", "everywhere", "any device|network", "all of them", "both"]
   one_device: ["only|just one|on|my|the", "one device", "single device"]
   fixed: ["yes", "yep", "yeah", "it works|worked", "working now", "fixed", "that did it", "all good", "sorted"]
-  still_broken: ["no", "nope", "still not|broken|failing", "didn't|did not|doesn't|does not work|help", "not working", "same problem|issue|error|message"]
+  still_broken: ["no", "nope", "still not|broken|failing", "didn't|did not|doesn't|does not work|help", "not working|fixed|solved", "same problem|issue|error|message"]
 
 steps:
   - name: route
     wait: none
     on:
-      - when: says(phrases.sign_in)
+      - when: mentions(phrases.sign_in)
         goto: ask-sign-in-error
-      - when: says(phrases.connection)
+      - when: mentions(phrases.connection)
         goto: ask-connection-scope
       - when: "true"
         goto: ask-which
@@ -52,9 +52,9 @@ steps:
     send: Is the trouble signing in to your account, or connecting to the service?
     wait: {for: reply, timeout: 10m}
     on:
-      - when: says(phrases.sign_in)
+      - when: mentions(phrases.sign_in)
         goto: ask-sign-in-error
-      - when: says(phrases.connection)
+      - when: mentions(phrases.connection)
         goto: ask-connection-scope
       - when: timed_out
         resolve: no reply to the first question
@@ -66,15 +66,15 @@ steps:
     prompt: Ask for the exact error on the sign-in screen.
     wait: {for: reply, timeout: 10m}
     on:
-      - when: says(phrases.locked)
+      - when: mentions(phrases.locked)
         tag: account-locked
         priority: high
         send: Your account is locked for your safety. I am passing you to an agent who can verify it is you.
         hand_to_human: {reason: "locked account needs an identity check"}
-      - when: says(phrases.two_factor)
+      - when: mentions(phrases.two_factor)
         tag: two-factor
         hand_to_human: {reason: "two-factor sign-in problem"}
-      - when: says(phrases.wrong_password)
+      - when: mentions(phrases.wrong_password)
         goto: send-reset
       - when: timed_out && visits < 2
         goto: ask-sign-in-error

@@ -37,10 +37,61 @@
 // Policy.Evaluate applies it to one turn; DefaultPolicyYAML is the policy
 // the desk starts with.
 //
+// # Troubleshooting scripts
+//
+// A document of kind "troubleshooting" says which tickets it takes and the
+// steps a ticket goes through:
+//
+//	kind: troubleshooting
+//	name: printer
+//	trigger:
+//	  phrases: ["printer", "paper jam"]  # on the first within_turns turns (1)
+//	  channels: [chat]                   # optional
+//	  # or: default: true, for tickets no other script takes
+//	phrases:
+//	  fixed: ["yes", "it works"]
+//	start: ask                           # optional, the first step by default
+//	steps:
+//	  - name: ask
+//	    send: Is the printer showing a light?   # the bot sends this on entry
+//	    prompt: Ask about the status light.     # the agent sees this
+//	    wait: {for: reply, timeout: 10m}        # or: wait: none
+//	    on:
+//	      - when: says(phrases.fixed)
+//	        resolve: the customer confirmed it works
+//	      - when: timed_out
+//	        hand_to_human: {reason: no reply}
+//	      - when: replies_in_step >= 2
+//	        tag: printer-unclear
+//	        priority: high
+//	        send: Let me find a colleague.
+//	        escalate: {queue: senior, priority: high, reason: unclear printer fault}
+//
+// A transition's actions run in a fixed order: priority, tag, send, then
+// one move: goto (a step), escalate ({queue, priority, reason}),
+// hand_to_human (a reason, or {queue, priority, reason}, queue "agents" by
+// default) or resolve (a reason). Escalating, handing over and resolving
+// end the script. A transition without a move leaves the ticket waiting
+// in its step.
+//
+// ParseScript rejects unknown step targets, unreachable steps, steps with
+// no transition or from which no path ends the script, waits for a reply
+// without a timeout, and steps that do not wait but have a transition that
+// does not move the ticket or a last transition that is not "when: true".
+//
+// SelectScript picks the script for a new ticket. Script.Step applies one
+// StepEvent (start, reply or timer) to a TicketState and returns the new
+// state, the actions to take, the transitions that fired and why, and when
+// the step times out. Entering a step that does not wait evaluates its
+// transitions at once; at most MaxTransitionsPerEvent transitions fire per
+// event, and hitting that bound sets StepResult.LimitReached rather than
+// looping. A step whose timeout passes with no transition firing hands the
+// ticket to a human. Time in a step is measured between event timestamps.
+//
 // # Conditions
 //
-// A condition ("when") is an expr expression that must be boolean. It may
-// use these names, taken from Signals:
+// A condition ("when") is an expr expression that must be boolean. Both
+// kinds of document may use these names, taken from Signals:
 //
 //	frustration, valence, negativity       float, scores of the conversation and message
 //	typing_speed, speed_ratio              float, characters per second and ratio to baseline
@@ -51,19 +102,33 @@
 //	minutes_since_agent_reply              float
 //	reasons                                list of the score's reason names
 //	phrases                                the document's phrase lists
-//	says(...)                              bool, see below
+//	says(...), mentions(...)               bool, see below
 //
-// and expr's operators and built-ins ("refund" in reasons, text contains
-// "password", any(reasons, # startsWith "neg")).
+// Transitions of a troubleshooting script may also use:
 //
-// says() takes phrase lists (phrases.human), quoted phrases or lists of
-// quoted phrases, and reports whether the customer's last message contains
-// one of them. It matches whole words case-insensitively; in a phrase,
-// "a|the" matches either word and a trailing '*' matches word beginnings,
-// so "speak to a manager" never fires on "managerial". A phrase that
-// follows a negation in the same clause ("I don't need a manager", "not
-// asking for a supervisor") does not count. The negation check is an
-// English word-list heuristic: a comma or full stop ends its reach, and
+//	step                    string, the current step
+//	minutes_in_step         float, since the ticket entered the step
+//	visits                  int, entries into the current step, this one included
+//	step_visits             map of step name to entries
+//	replies_in_step         int, customer replies received in the step
+//	keywords                list of the trigger phrases that matched
+//	replied, timed_out      bool, whether this event is a reply or the step's timeout
+//
+// and expr's operators and built-ins ("caps" in reasons, text contains
+// "password", any(reasons, # startsWith "neg")). On a timer event, text is
+// empty.
+//
+// says() and mentions() take phrase lists (phrases.human), quoted phrases
+// or lists of quoted phrases, and report whether the customer's last
+// message contains one of them. They match whole words case-insensitively;
+// in a phrase, "a|the" matches either word and a trailing '*' matches word
+// beginnings, so "speak to a manager" never fires on "managerial".
+//
+// says() is for what the customer asks or answers: a phrase that follows
+// a negation in the same clause ("I don't need a manager", "not fixed")
+// does not count. mentions() is for topics and symptoms, where the
+// negation is part of the meaning ("no internet"). The negation check is
+// an English word-list heuristic: a comma or full stop ends its reach, and
 // only words of intent and fillers (need, want, asking, for, to, a, the)
 // may stand between the negation and the phrase.
 package scripts

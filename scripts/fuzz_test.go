@@ -51,3 +51,27 @@ func checkPositions(t *testing.T, err error) {
 		}
 	}
 }
+
+func FuzzParseScript(f *testing.F) {
+	f.Add([]byte(DefaultScripts[0]))
+	f.Add([]byte(scriptHeader + "  - {name: a, wait: none, on: [{when: \"true\", goto: a}]}\n"))
+	f.Add([]byte(scriptHeader + "  - name: a\n    wait: {for: reply, timeout: 5m}\n    on: [{when: says(\"x\"), resolve: ok}]\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		s, err := ParseScript("fuzz.yaml", src)
+		if err != nil {
+			checkPositions(t, err)
+			return
+		}
+		res, err := s.Step(TicketState{}, Signals{Text: string(src)}, StepEvent{Kind: EventStart, At: t0})
+		if err != nil {
+			var ee *EvalError
+			if !errors.As(err, &ee) {
+				t.Fatalf("Step error %T %v, want *EvalError", err, err)
+			}
+			return
+		}
+		if len(res.Fired) > MaxTransitionsPerEvent {
+			t.Fatalf("fired %d transitions, more than the limit", len(res.Fired))
+		}
+	})
+}

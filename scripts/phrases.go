@@ -14,8 +14,9 @@ import (
 //   - a trailing '*' matches the start of a word ("refund*" matches
 //     "refunds" and "refunded").
 //
-// A phrase right after a negation ("I don't need a manager", "no need for
-// a supervisor", "not asking for a human") does not count. The negation
+// For says(), a phrase right after a negation ("I don't need a manager",
+// "no need for a supervisor", "not asking for a human") does not count,
+// while mentions() and triggers match it all the same. The negation
 // must come within the same clause, separated from the phrase only by
 // words of intent and fillers (need, want, asking, for, to, a, the, ...).
 // So "why won't you let me speak to a manager" still matches.
@@ -55,6 +56,9 @@ func compilePhrase(source string) (phrase, error) {
 				return phrase{}, fmt.Errorf("empty alternative in %q: write words between the '|' separators", field)
 			}
 			for _, r := range alt {
+				if r == '-' {
+					return phrase{}, fmt.Errorf("hyphen in %q: messages split hyphenated words, so write the words with a space between them", field)
+				}
 				if !isWordRune(r) {
 					return phrase{}, fmt.Errorf("invalid character %q in %q: phrases match whole words, so use letters, digits and apostrophes, '|' between alternatives and a trailing '*' for word beginnings", r, field)
 				}
@@ -129,11 +133,12 @@ var negationBridges = map[string]bool{
 }
 
 // findPhrase returns the words of the first phrase of list that words
-// contain and that is not negated.
-func findPhrase(words []textWord, list []phrase) (string, bool) {
+// contain. With skipNegated, a phrase that a negation covers does not
+// count.
+func findPhrase(words []textWord, list []phrase, skipNegated bool) (string, bool) {
 	for _, p := range list {
 		for start := 0; start+len(p.words) <= len(words); start++ {
-			if matchesAt(words, start, p) && !negated(words, start) {
+			if matchesAt(words, start, p) && !(skipNegated && negated(words, start)) {
 				matched := make([]string, len(p.words))
 				for i := range matched {
 					matched[i] = words[start+i].text

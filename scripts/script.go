@@ -2,6 +2,7 @@ package scripts
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -384,6 +385,10 @@ func (r *reader) transition(m *mapping, book *phraseBook) *Transition {
 		t.Resolve, _ = r.str(e)
 	}
 	if len(moves) > 1 {
+		sort.Slice(moves, func(i, j int) bool {
+			a, b := moves[i].keyPos, moves[j].keyPos
+			return a.line < b.line || a.line == b.line && a.column < b.column
+		})
 		r.ps.add(moves[1].keyPos, moves[1].path, "a transition moves the ticket once: keep one of goto, escalate, hand_to_human and resolve")
 	}
 	if len(moves) == 0 && t.Priority == "" && len(t.Tags) == 0 && t.Send == "" && m.get("priority") == nil && m.get("tag") == nil && m.get("send") == nil {
@@ -458,7 +463,8 @@ func suggestStep(name string, s *Script) string {
 
 // checkGraph checks the steps as a graph: every goto names a step, every
 // step is reachable from the start, every step has a way out, and a step
-// that does not wait ends with a transition that always fires.
+// that does not wait moves the ticket on every transition and ends with
+// one that always fires.
 func (r *reader) checkGraph(m *mapping, s *Script) {
 	stepsPath := m.get("steps").path
 	for i, step := range s.Steps {
@@ -470,6 +476,14 @@ func (r *reader) checkGraph(m *mapping, s *Script) {
 		}
 		if len(step.Transitions) == 0 {
 			r.ps.add(step.namePos, path, "step %q has no way out: give it at least one transition under \"on\"", step.Name)
+		}
+		if step.Wait == WaitNone {
+			for j, t := range step.Transitions {
+				if t.Goto == "" && !t.ends() {
+					r.ps.add(t.pos, fmt.Sprintf("%s.on[%d]", path, j),
+						"step %q does not wait, so each of its transitions must move the ticket: add goto, escalate, hand_to_human or resolve", step.Name)
+				}
+			}
 		}
 		if step.Wait == WaitNone && len(step.Transitions) > 0 {
 			last := step.Transitions[len(step.Transitions)-1]

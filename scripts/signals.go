@@ -67,9 +67,12 @@ type signalEnv struct {
 	// word by word and not negated. It takes phrase lists and quoted
 	// phrases.
 	Says func(phrases ...any) (bool, error) `expr:"says"`
+	// Mentions is Says without the negation check, for topics and
+	// symptoms such as "no internet".
+	Mentions func(phrases ...any) (bool, error) `expr:"mentions"`
 }
 
-// phraseMatcher runs says() for one evaluation: it splits the message once
+// phraseMatcher runs says() and mentions() for one evaluation: it splits the message once
 // and remembers the words that matched, for the decision's reason.
 type phraseMatcher struct {
 	book    *phraseBook
@@ -80,6 +83,14 @@ type phraseMatcher struct {
 }
 
 func (m *phraseMatcher) says(args ...any) (bool, error) {
+	return m.find(args, true)
+}
+
+func (m *phraseMatcher) mentions(args ...any) (bool, error) {
+	return m.find(args, false)
+}
+
+func (m *phraseMatcher) find(args []any, skipNegated bool) (bool, error) {
 	var sources []string
 	for _, arg := range args {
 		switch a := arg.(type) {
@@ -108,7 +119,7 @@ func (m *phraseMatcher) says(args ...any) (bool, error) {
 	if !m.split {
 		m.words, m.split = splitWords(m.text), true
 	}
-	words, found := findPhrase(m.words, list)
+	words, found := findPhrase(m.words, list, skipNegated)
 	if found {
 		m.matched = append(m.matched, words)
 	}
@@ -135,6 +146,7 @@ func newSignalEnv(sig Signals, book *phraseBook, phrases map[string][]string, m 
 		Reasons:                append([]string(nil), sig.Reasons...),
 		Phrases:                phrases,
 		Says:                   m.says,
+		Mentions:               m.mentions,
 	}
 }
 

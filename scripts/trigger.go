@@ -3,7 +3,8 @@ package scripts
 // Matches reports whether the script's trigger takes a ticket at this
 // customer turn, with the trigger phrases that matched, as the customer
 // wrote them. A trigger with phrases matches on turns up to WithinTurns
-// when the message contains one of them. Channels, when set, must include
+// when the message contains one of them, negated or not, as mentions()
+// matches. Channels, when set, must include
 // sig.Channel. A default script matches any ticket of its channels.
 func (s *Script) Matches(sig Signals) ([]string, bool) {
 	t := s.Trigger
@@ -19,7 +20,7 @@ func (s *Script) Matches(sig Signals) ([]string, bool) {
 	words := splitWords(sig.Text)
 	var keywords []string
 	for _, p := range s.triggerPhrases {
-		if matched, ok := findPhrase(words, []phrase{p}); ok && !contains(keywords, matched) {
+		if matched, ok := findPhrase(words, []phrase{p}, false); ok && !contains(keywords, matched) {
 			keywords = append(keywords, matched)
 		}
 	}
