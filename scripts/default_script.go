@@ -5,7 +5,7 @@ package scripts
 var DefaultScripts = []string{defaultSignInScript}
 
 // defaultSignInScript walks a customer through a sign-in or connection
-// fault and hands over to an agent whenever the answers leave its path.
+// fault and hands over to an agent whenever the replies leave its path.
 const defaultSignInScript = `kind: troubleshooting
 name: sign-in-or-connection
 description: >

@@ -39,7 +39,7 @@
 //
 // # Troubleshooting scripts
 //
-// A document of kind "troubleshooting" says which tickets it takes and the
+// A document of kind "troubleshooting" names the tickets it takes and the
 // steps a ticket goes through:
 //
 //	kind: troubleshooting

@@ -95,7 +95,7 @@ type Rule struct {
 	cond *condition
 }
 
-// Decision is what a fired rule asks the engine to do.
+// Decision is the action a fired rule requests from the engine.
 type Decision struct {
 	Rule     string
 	Action   string

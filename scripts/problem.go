@@ -13,7 +13,7 @@ type Problem struct {
 	Column int
 	// Path is the YAML path of the offending node, such as "$.rules[1].when".
 	Path string
-	// Message says what is wrong and what to do about it.
+	// Message states what is wrong and what to do about it.
 	Message string
 }
 

@@ -27,7 +27,7 @@ type Script struct {
 	triggerPhrases []phrase
 }
 
-// Trigger says which tickets a script takes.
+// Trigger is the rule that decides which tickets a script takes.
 type Trigger struct {
 	// Phrases match the customer's messages on the first WithinTurns
 	// customer turns.
@@ -47,8 +47,8 @@ const (
 )
 
 // Step is one step of a script. On entering it, the bot sends Send to the
-// customer and the agent is shown Prompt. The step then waits as Wait says
-// and leaves by the first of its transitions whose condition holds.
+// customer and the agent is shown Prompt. The step then waits as Wait
+// sets and leaves by the first of its transitions whose condition holds.
 type Step struct {
 	Name   string
 	Send   string
@@ -85,7 +85,7 @@ type Transition struct {
 	pos     position
 }
 
-// Handoff is where an escalation or a hand to a human sends the ticket.
+// Handoff is the target of an escalation or a hand to a human.
 type Handoff struct {
 	Queue    string
 	Priority string
@@ -128,6 +128,7 @@ func ParseScript(source string, src []byte) (*Script, error) {
 	if m == nil {
 		return nil, ps.err(source)
 	}
+
 	r.checkFields(m, "a troubleshooting script", scriptFields, "kind", "name", "trigger", "steps")
 	r.checkKind(m, KindTroubleshooting)
 	s := &Script{book: newPhraseBook(), byName: map[string]*Step{}}
@@ -146,6 +147,7 @@ func ParseScript(source string, src []byte) (*Script, error) {
 	if len(ps.list) == 0 {
 		r.checkGraph(m, s)
 	}
+
 	if err := ps.err(source); err != nil {
 		return nil, err
 	}
@@ -353,6 +355,7 @@ func (r *reader) transition(m *mapping, book *phraseBook) *Transition {
 	if e := m.get("priority"); e != nil {
 		t.Priority, _ = r.priority(e)
 	}
+
 	if e := m.get("tag"); e != nil {
 		list, positions, _ := r.stringList(e, "tags")
 		for i, tag := range list {
@@ -366,6 +369,7 @@ func (r *reader) transition(m *mapping, book *phraseBook) *Transition {
 	if e := m.get("send"); e != nil {
 		t.Send, _ = r.str(e)
 	}
+
 	var moves []*entry
 	if e := m.get("goto"); e != nil {
 		moves = append(moves, e)
@@ -391,6 +395,7 @@ func (r *reader) transition(m *mapping, book *phraseBook) *Transition {
 		})
 		r.ps.add(moves[1].keyPos, moves[1].path, "a transition moves the ticket once: keep one of goto, escalate, hand_to_human and resolve")
 	}
+
 	if len(moves) == 0 && t.Priority == "" && len(t.Tags) == 0 && t.Send == "" && m.get("priority") == nil && m.get("tag") == nil && m.get("send") == nil {
 		r.ps.add(m.pos, m.path, "a transition needs an action: goto, escalate, hand_to_human, resolve, send, tag or priority")
 	}
@@ -461,10 +466,10 @@ func suggestStep(name string, s *Script) string {
 	return ": the steps are " + strings.Join(names, ", ")
 }
 
-// checkGraph checks the steps as a graph: every goto names a step, every
-// step is reachable from the start, every step has a way out, and a step
-// that does not wait moves the ticket on every transition and ends with
-// one that always fires.
+// checkGraph checks the steps as a graph. Every goto must name a step,
+// every step must be reachable from the start and have a way out. A step
+// that does not wait must move the ticket on every transition and end
+// with one that always fires.
 func (r *reader) checkGraph(m *mapping, s *Script) {
 	stepsPath := m.get("steps").path
 	for i, step := range s.Steps {

@@ -33,11 +33,11 @@ type Signals struct {
 	Queue    string
 	Priority string
 	Status   string
-	// Channel is where the conversation came from, such as "chat",
-	// "email" or "twitter", as the engine names it.
+	// Channel is the source of the conversation, such as "chat", "email"
+	// or "twitter", as the engine names it.
 	Channel string
 	// MinutesSinceAgentReply is the time since an agent or bot last
-	// wrote, in minutes; 0 when nobody has.
+	// wrote, in minutes; 0 when neither has written yet.
 	MinutesSinceAgentReply float64
 	// Reasons are the rule names of the score's reasons, such as
 	// "negative-word" or "support-phrase".

@@ -24,7 +24,7 @@ const (
 	EventTimer = "timer"
 )
 
-// StepEvent is what happened to a ticket running a script.
+// StepEvent is an event of a ticket running a script.
 type StepEvent struct {
 	Kind string
 	// At is the event's timestamp. Time in a step is measured from it,
@@ -32,8 +32,8 @@ type StepEvent struct {
 	At time.Time
 }
 
-// TicketState is where a ticket stands in its script. The engine stores
-// it with the ticket and passes it back on the next event.
+// TicketState is a ticket's position in its script. The engine stores it
+// with the ticket and passes it back on the next event.
 type TicketState struct {
 	// Step is the current step; empty before EventStart.
 	Step string `json:"step"`
@@ -138,9 +138,9 @@ type scriptEnv struct {
 //
 // EventStart enters the start step. EventReply evaluates the current
 // step's transitions against the reply. EventTimer does nothing until the
-// current step's timeout has passed; then the transitions are evaluated
-// with timed_out true, and when none fires the ticket is handed to a
-// human. A step that does not wait is passed through at once: its
+// current step's timeout has passed. After that, the transitions are
+// evaluated with timed_out true, and when none fires the ticket is handed
+// to a human. A step that does not wait is passed through at once: its
 // transitions are evaluated as soon as it is entered. At most
 // MaxTransitionsPerEvent transitions fire per event.
 //
