@@ -40,7 +40,7 @@ func (t *tx) PutEvent(e *triage.StoredEvent) error {
 	// old id.
 	if old := events.Get(key); old != nil {
 		var prev triage.StoredEvent
-		if err := decodeJSON(old, &prev, "replaced event"); err != nil {
+		if err := decodeEvent(old, &prev); err != nil {
 			return fmt.Errorf("put event %q: %w", e.ID, err)
 		}
 		if prev.ID != "" && prev.ID != e.ID && bytes.Equal(ids.Get([]byte(prev.ID)), key) {
@@ -49,8 +49,14 @@ func (t *tx) PutEvent(e *triage.StoredEvent) error {
 			}
 		}
 	}
-	if err := putJSON(events, key, e, fmt.Sprintf("event %q", e.ID)); err != nil {
-		return err
+	// Calling MarshalJSON directly skips the validation and compaction
+	// that json.Marshal runs over a Marshaler's output.
+	data, err := e.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("encode event %q: %w", e.ID, err)
+	}
+	if err := events.Put(key, data); err != nil {
+		return fmt.Errorf("write event %q: %w", e.ID, err)
 	}
 	if e.ID == "" {
 		return nil
@@ -73,7 +79,7 @@ func (t *tx) EventByID(id string) (*triage.StoredEvent, error) {
 		return nil, fmt.Errorf("event %q: the id index points to a missing event: %w", id, triage.ErrNotFound)
 	}
 	var e triage.StoredEvent
-	if err := decodeJSON(v, &e, fmt.Sprintf("event %q", id)); err != nil {
+	if err := decodeEvent(v, &e); err != nil {
 		return nil, err
 	}
 	return &e, nil
@@ -109,9 +115,18 @@ func (t *tx) ConversationEventsAfter(conversation string, at time.Time, seq uint
 func (t *tx) scanEvents(prefix, start []byte, fn func(*triage.StoredEvent) error) error {
 	return t.scan(t.bucket(bucketEvents), start, hasPrefix(prefix), func(_, v []byte) error {
 		var e triage.StoredEvent
-		if err := decodeJSON(v, &e, "event"); err != nil {
+		if err := decodeEvent(v, &e); err != nil {
 			return err
 		}
 		return fn(&e)
 	})
+}
+
+// decodeEvent calls UnmarshalJSON directly, which skips the validation
+// pass that json.Unmarshal makes before calling an Unmarshaler.
+func decodeEvent(data []byte, e *triage.StoredEvent) error {
+	if err := e.UnmarshalJSON(data); err != nil {
+		return fmt.Errorf("decode event: %w", err)
+	}
+	return nil
 }
