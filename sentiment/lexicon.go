@@ -24,6 +24,7 @@ const (
 	flagSupport                      // support-domain word with its own valence
 	flagKeyword                      // operator keyword
 	flagSarcasm                      // first word of a sarcasm marker
+	flagInability                    // "can't", "unable": starts a statement of inability
 )
 
 // entry is what the lexicon knows about one lower-case word.
@@ -109,6 +110,12 @@ func buildLexicon() *lexicon {
 		e.valence = v
 		e.flags |= flagSupport | flagEnglish
 		e.flags &^= flagLexicon
+	}
+	for r, v := range emojiValences {
+		lx.emoji[r] = v
+	}
+	for _, w := range inabilityWords {
+		lx.get(w).flags |= flagInability | flagEnglish
 	}
 	for _, m := range sarcasmMarkers {
 		lx.get(m[0]).flags |= flagSarcasm

@@ -24,9 +24,10 @@ const (
 	sarcasmScalar    = -0.5 // praise next to a sarcasm marker counts as half as much blame
 	normAlpha        = 15   // compound = sum / sqrt(sum² + normAlpha)
 	negativityAlpha  = 8    // negativity = x / sqrt(x² + negativityAlpha)
-	praiseOffset     = 0.5  // share of positive wording that offsets negative wording
+	praiseOffset     = 0.2  // share of positive wording that offsets negative wording
 	maxReasons       = 200  // later contributions are folded into one reason
 	maxQuote         = 40   // bytes of message text quoted in a reason
+	fillerLike       = 0.5  // weight kept by "like" when it is not the verb
 	questionDamp     = 0.5  // share of a sentiment word's weight removed inside a question
 )
 
@@ -200,6 +201,9 @@ func (s *Scorer) scoreWords(text string, sc *scratch) {
 				}
 			}
 		}
+		if e.flags&flagInability != 0 && s.inability(sc, i) {
+			continue
+		}
 		if e.flags&flagBooster != 0 || e.valence == 0 {
 			continue
 		}
@@ -221,9 +225,13 @@ func (s *Scorer) scoreWords(text string, sc *scratch) {
 		case e.valence > 0:
 			rule = "positive-word"
 		}
-		sc.contrib = append(sc.contrib, contribution{rule: rule, value: e.valence,
+		v := e.valence
+		if sc.wordIs(i, "like") && !verbLike(sc, i) {
+			v *= fillerLike
+		}
+		sc.contrib = append(sc.contrib, contribution{rule: rule, value: v,
 			start: t.start, end: t.end, tok: int32(i), base: true})
-		s.modifiers(sc, i, e.valence, capsDiff)
+		s.modifiers(sc, i, v, capsDiff)
 	}
 	if butTok >= 0 {
 		sc.butShift(butTok)
@@ -635,4 +643,38 @@ func (sc *scratch) questionDamp() {
 		}
 		k = m
 	}
+}
+
+// inability scores "can't log in" and "unable to connect": a statement of
+// inability followed by a word with no valence, which negation would
+// leave unscored.
+func (s *Scorer) inability(sc *scratch, i int) bool {
+	j := i + 1
+	if sc.wordIs(j, "to") || sc.wordIs(j, "even") || sc.wordIs(j, "be") {
+		j++
+	}
+	if j >= len(sc.toks) || sc.toks[j].kind != kindWord || sc.toks[j].clause != sc.toks[i].clause {
+		return false
+	}
+	if e := sc.toks[j].entry; e >= 0 && s.lex.entries[e].valence != 0 {
+		return false // the negation of that word is scored instead
+	}
+	t := &sc.toks[i]
+	sc.contrib = append(sc.contrib, contribution{rule: "support-phrase", value: inabilityValence,
+		start: t.start, end: sc.toks[j].end, tok: int32(i), base: true})
+	return true
+}
+
+// verbLike reports whether "like" at token i is the verb of liking ("I
+// like it") rather than a preposition or filler ("looks like", "like 5
+// minutes"): it needs a subject or an auxiliary right before it.
+func verbLike(sc *scratch, i int) bool {
+	for _, w := range [...]string{"i", "we", "you", "they", "he", "she", "really", "totally",
+		"just", "do", "does", "did", "don't", "dont", "didn't", "didnt", "doesn't", "doesnt",
+		"would", "i'd", "we'd", "you'd", "to", "will", "i'll", "gonna", "also", "still", "definitely"} {
+		if sc.wordIs(i-1, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -43,6 +43,9 @@ func TestMessageCases(t *testing.T) {
 		{"sarcasm", "oh great, another outage", -1, -0.1, "sarcasm"},
 		{"neutral", "my order number is 1234", -0.1, 0.1, ""},
 		{"empty", "", 0, 0, ""},
+		{"inability", "I can't log in to my account", -1, -0.1, "support-phrase"},
+		{"praise inside a question", "is there a good editor?", 0, 0.45, "in-question"},
+		{"eye roll emoji", "sure 🙄", -1, -0.05, "emoji"},
 		{"non-English words", "el pedido no llega y nadie responde", 0, 0, "language"},
 	}
 	for _, c := range cases {

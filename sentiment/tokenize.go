@@ -261,7 +261,7 @@ done:
 		clause: clause, entry: -1, kind: kindWord, elongated: elongated}
 	if letters >= 2 {
 		sc.nLetters++
-		if upper >= 2 && lower == 0 {
+		if upper >= 3 && lower == 0 {
 			t.caps = true
 			sc.nCaps++
 		}

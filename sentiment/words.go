@@ -95,7 +95,8 @@ var supportWords = map[string]float64{
 	"ripoff":         -2.5,
 	"promised":       -1.0,
 	"slow":           -1.2,
-	"support":        0, // a department in support chats, not approval
+	"support":        0,   // a department in support chats, not approval
+	"please":         0.6, // politeness in a request rather than praise
 }
 
 // sarcasmMarkers are phrases that, next to negative evidence, turn the
@@ -160,7 +161,8 @@ func supportPhrases() []phrase {
 	}
 	add(-1.8, "no response", "no reply", "no answer", "no update", "no updates",
 		"no resolution", "no help", "no call", "no callback", "no email",
-		"no refund", "no explanation")
+		"no refund", "no explanation", "no answers", "no updates", "without any update",
+		"without any updates", "or not")
 	add(-2.3, "still waiting", "still no", "still nothing", "still have not",
 		"still haven't", "still havent", "still hasn't", "still hasnt", "still can't",
 		"still cant", "still cannot", "still don't", "still dont", "still doesn't",
@@ -262,3 +264,25 @@ var otherLanguages = map[string]string{
 		nog steeds nooit niets geen hallo dank bedankt werkt bestelling account
 		hulp sinds dagen week heb heeft waarom weer`,
 }
+
+// emojiValences gives support-relevant emoji whose VADER description has
+// no sentiment word ("face with rolling eyes") a valence of their own.
+var emojiValences = map[rune]float64{
+	'🙄': -1.5, // face with rolling eyes
+	'😑': -1.2, // expressionless face
+	'😒': -1.5, // unamused face
+	'😔': -1.2, // pensive face
+	'😤': -2.0, // face with steam from nose
+	'😡': -2.5, // pouting face
+	'🤬': -3.0, // face with symbols on mouth
+	'🤦': -1.5, // person facepalming
+	'🤷': -0.8, // person shrugging
+}
+
+// inabilityWords start a statement that the customer cannot do something
+// ("I can't log in"), which counts as a complaint when the next word has
+// no valence of its own.
+var inabilityWords = []string{"can't", "cant", "cannot", "couldn't", "couldnt", "unable"}
+
+// inabilityValence is the valence of a statement of inability.
+const inabilityValence = -1.0

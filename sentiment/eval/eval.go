@@ -128,9 +128,12 @@ func evaluateDialogues(ours *sentiment.Scorer, ref *govader.SentimentIntensityAn
 }
 
 // Grade maps a conversation Frustration score to the 0-4 scale of the
-// expert grades.
+// expert grades. A turn with no evidence maps to 1, not 0, because the
+// graded turns are customers writing to support about a problem; the
+// reference's (1-compound)/2 mapping likewise puts neutral text at 2.
+// NOTE: the offset was chosen on the shared part of the dialogues.
 func Grade(frustration float64) float64 {
-	return math.Round(frustration * 4)
+	return math.Round(1 + frustration*3)
 }
 
 // evaluateAirline returns the F1 score of the negative class.
@@ -168,7 +171,7 @@ func WriteTable(w io.Writer, rows []Row) error {
 		if !math.IsNaN(r.Published) {
 			pub = fmt.Sprintf("%.3f", r.Published)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%.3f\t%.3f\t%s\n", r.Set, r.Items, r.Metric, r.Ours, r.Reference, pub)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%.4f\t%.4f\t%s\n", r.Set, r.Items, r.Metric, r.Ours, r.Reference, pub)
 	}
 	return tw.Flush()
 }
