@@ -1,0 +1,112 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/triagedesk/triage/triage"
+	"github.com/triagedesk/triage/triage/client"
+)
+
+var benchBase = time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
+
+// benchEvents returns n events spread over 500 conversations, a quarter
+// of them typing events and a quarter agent replies, one every 10ms: the
+// same mix as the store's batch-write floor benchmark.
+func benchEvents(n int) []triage.Event {
+	rng := rand.New(rand.NewPCG(7, 7))
+	events := make([]triage.Event, n)
+	for i := range events {
+		e := triage.Event{
+			ID:           fmt.Sprintf("e-%d", i),
+			Conversation: fmt.Sprintf("c-%d", rng.IntN(500)),
+			At:           benchBase.Add(time.Duration(i) * 10 * time.Millisecond),
+			Role:         triage.RoleCustomer,
+			Type:         triage.TypeMessage,
+			Text:         "I have been waiting for my refund for two weeks and it is still not working!!",
+		}
+		switch i % 4 {
+		case 1:
+			e.Role = triage.RoleAgent
+			e.Text = "Sorry to hear that, let me check your order."
+		case 2:
+			e.Type, e.Text = triage.TypeTyping, ""
+		}
+		events[i] = e
+	}
+	return events
+}
+
+func startBenchDaemon(b *testing.B) *Daemon {
+	b.Helper()
+	dir, err := os.MkdirTemp("", "tb")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.RemoveAll(dir) })
+	d, err := Start(Config{Database: filepath.Join(dir, "t.db"), Socket: filepath.Join(dir, "t.sock")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = d.Stop() })
+	return d
+}
+
+// BenchmarkIngestSocket sends events through the daemon's socket in
+// requests of 1,000 and waits for each acknowledgement, which comes only
+// after the events are durable (fsync). Scoring and the escalation policy
+// run on every event. One op is one event. The clients sub-benchmarks
+// send from several connections at once, as several ingest pipes would;
+// ack-p99-ms is the 99th percentile time from sending a request to its
+// acknowledgement.
+func BenchmarkIngestSocket(b *testing.B) {
+	for _, clients := range []int{1, 4} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			d := startBenchDaemon(b)
+			c := client.New(d.Socket())
+			events := benchEvents(b.N)
+			const batch = 1000
+			var (
+				mu        sync.Mutex
+				latencies []time.Duration
+				wg        sync.WaitGroup
+			)
+			next := make(chan []triage.Event)
+			b.ResetTimer()
+			for range clients {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for part := range next {
+						start := time.Now()
+						if _, err := c.Ingest(context.Background(), part); err != nil {
+							b.Error(err)
+							return
+						}
+						mu.Lock()
+						latencies = append(latencies, time.Since(start))
+						mu.Unlock()
+					}
+				}()
+			}
+			for start := 0; start < len(events); start += batch {
+				next <- events[start:min(start+batch, len(events))]
+			}
+			close(next)
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+			sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
+			if len(latencies) > 0 {
+				p99 := latencies[min(len(latencies)-1, len(latencies)*99/100)]
+				b.ReportMetric(float64(p99.Microseconds())/1000, "ack-p99-ms")
+			}
+		})
+	}
+}
