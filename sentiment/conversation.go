@@ -191,11 +191,11 @@ func (s *Scorer) customerTurn(st *State, ev Event) Turn {
 	if len(sig) >= minRepeatWords {
 		for _, old := range st.Recent {
 			if jaccard(sig, old) >= repeatJaccard {
-				rule, what := "repeated-message", "repeats an earlier message"
+				rule, description := "repeated-message", "repeats an earlier message"
 				if containsByte(ev.Text, '?') {
-					rule, what = "repeated-question", "asks an earlier question again"
+					rule, description = "repeated-question", "asks an earlier question again"
 				}
-				add(Reason{Rule: rule, Weight: repeatEvidence, Text: what})
+				add(Reason{Rule: rule, Weight: repeatEvidence, Text: description})
 				break
 			}
 		}

@@ -1,10 +1,10 @@
 // Package sentiment scores how frustrated a customer is in a support chat.
 //
-// Message scores the wording of one message: a general valence lexicon
-// (VADER's word and emoji lexicons, as shipped by govader), support-domain
-// words and phrases, negation, intensifiers and dampeners, "but", capitals,
-// repeated '!' and '?', emoticons, elongated words, profanity and cheap
-// sarcasm markers. Observe folds customer turns into a conversation score
+// Message scores the wording of one message. It starts from a general
+// valence lexicon (VADER's word and emoji lexicons, as shipped by govader)
+// and adds support-domain words and phrases. Rules cover negation,
+// intensifiers and dampeners, "but", capitals, repeated '!' and '?',
+// emoticons, elongated words, profanity and cheap sarcasm markers. Observe folds customer turns into a conversation score
 // with behaviour signals: typing speed against the customer's own
 // baseline, bursts of messages, unanswered waits and repeated questions.
 //

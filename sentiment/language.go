@@ -25,7 +25,7 @@ var scriptLanguages = []struct {
 // other languages. Only English has a lexicon, so only English (and
 // messages with no letters at all) are readable. A message with a few
 // unknown Latin words is taken as English, because chat is full of
-// typos and names; one whose words are mostly another language's
+// typos and names. A message whose words are mostly another language's
 // function words is not.
 func detectLanguage(sc *scratch) (string, bool) {
 	if sc.nOther > sc.nLatin {

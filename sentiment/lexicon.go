@@ -27,7 +27,7 @@ const (
 	flagInability                    // "can't", "unable": starts a statement of inability
 )
 
-// entry is what the lexicon knows about one lower-case word.
+// entry is the lexicon data for one lower-case word.
 type entry struct {
 	valence float64
 	boost   float64 // booster scalar, positive for intensifiers

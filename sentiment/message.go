@@ -384,7 +384,7 @@ func (sc *scratch) butShift(butTok int) {
 }
 
 // sarcasm turns praise into blame when a sarcasm marker ("yeah right",
-// "thanks a lot", "/s") stands next to negative evidence.
+// "thanks a lot", "/s") appears next to negative evidence.
 func (s *Scorer) sarcasm(text string, sc *scratch) {
 	negative := false
 	for _, c := range sc.contrib {

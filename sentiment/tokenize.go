@@ -21,7 +21,7 @@ type token struct {
 	clause     int32 // sentence number: negation and boosters stay inside one
 	entry      int32 // index into lexicon.entries, -1 when unknown
 	kind       uint8
-	caps       bool // two or more letters, all upper case
+	caps       bool // three or more letters, all upper case
 	elongated  bool // a letter repeated three or more times ("sooo")
 	valence    float64
 }

@@ -129,7 +129,7 @@ func evaluateDialogues(ours *sentiment.Scorer, ref *govader.SentimentIntensityAn
 
 // Grade maps a conversation Frustration score to the 0-4 scale of the
 // expert grades. A turn with no evidence maps to 1, not 0, because the
-// graded turns are customers writing to support about a problem; the
+// graded turns are customers writing to support about a problem. The
 // reference's (1-compound)/2 mapping likewise puts neutral text at 2.
 // NOTE: the offset was chosen on the shared part of the dialogues.
 func Grade(frustration float64) float64 {
