@@ -10,8 +10,8 @@
 // Keys sort the way they are read, so every read is a cursor seek and a
 // scan of exactly the keys it returns. Timestamps are encoded as 8 bytes
 // of big-endian Unix seconds with the sign bit flipped, then 4 bytes of
-// nanoseconds; unlike Unix nanoseconds in an int64, this covers years
-// before 1970 and after 2262. Sequence numbers and versions are 8-byte
+// nanoseconds. Unlike Unix nanoseconds in an int64, this encoding covers
+// years before 1970 and after 2262. Sequence numbers and versions are 8-byte
 // big-endian. Ids end with a NUL byte inside a composite key, so the scan
 // of conversation "c-1" never reaches "c-10"; ids containing NUL are
 // rejected with ErrInvalidID.

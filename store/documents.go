@@ -49,8 +49,8 @@ func (t *tx) PutDocument(doc *triage.Document) error {
 		version = int(binary.BigEndian.Uint64(k[len(k)-8:])) + 1
 	}
 	doc.Version = version
-	what := fmt.Sprintf("document %s/%s version %d", doc.Kind, doc.Name, version)
-	return putJSON(docs, documentKey(doc.Kind, doc.Name, version), doc, what)
+	label := fmt.Sprintf("document %s/%s version %d", doc.Kind, doc.Name, version)
+	return putJSON(docs, documentKey(doc.Kind, doc.Name, version), doc, label)
 }
 
 // Document returns the given version of a document when version > 0 and

@@ -28,16 +28,16 @@ const timeKeyLen = 12
 const seqKeyLen = 8
 
 // checkID returns an error wrapping ErrInvalidID unless id can be placed
-// in a key. what names the id in the message ("conversation", "ticket").
-func checkID(what, id string) error {
+// in a key. label names the id in the message ("conversation", "ticket").
+func checkID(label, id string) error {
 	switch {
 	case id == "":
-		return fmt.Errorf("%s id is empty: %w", what, ErrInvalidID)
+		return fmt.Errorf("%s id is empty: %w", label, ErrInvalidID)
 	case len(id) > triage.MaxIDLength:
 		return fmt.Errorf("%s id is %d bytes, longer than the maximum of %d: %w",
-			what, len(id), triage.MaxIDLength, ErrInvalidID)
+			label, len(id), triage.MaxIDLength, ErrInvalidID)
 	case strings.IndexByte(id, separator) >= 0:
-		return fmt.Errorf("%s id %q contains a NUL byte: %w", what, id, ErrInvalidID)
+		return fmt.Errorf("%s id %q contains a NUL byte: %w", label, id, ErrInvalidID)
 	}
 	return nil
 }
@@ -99,8 +99,8 @@ func documentKey(kind, name string, version int) []byte {
 }
 
 // Queue index key ranges. A ticket whose status is escalated or claimed
-// has one key in each range; any other active ticket has a key in
-// queueAll only; an inactive ticket has none.
+// has one key in each range. Any other active ticket has a key in
+// queueAll only, and an inactive ticket has none.
 const (
 	queueEscalated = 'e'
 	queueAll       = 'a'

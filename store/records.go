@@ -26,12 +26,12 @@ func (t *tx) AppendRecord(rec *triage.Record) error {
 	}
 	rec.Seq = seq
 	key := recordKey(rec.At, seq)
-	what := fmt.Sprintf("record %d of ticket %q", seq, rec.Ticket)
-	if err := putJSON(records, key, rec, what); err != nil {
+	label := fmt.Sprintf("record %d of ticket %q", seq, rec.Ticket)
+	if err := putJSON(records, key, rec, label); err != nil {
 		return err
 	}
 	if err := t.bucket(bucketTicketRecords).Put(ticketRecordKey(rec.Ticket, key), nil); err != nil {
-		return fmt.Errorf("index %s: %w", what, err)
+		return fmt.Errorf("index %s: %w", label, err)
 	}
 	return nil
 }

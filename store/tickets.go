@@ -34,9 +34,9 @@ func (t *tx) Ticket(id string) (*triage.Ticket, error) {
 }
 
 // PutTicket stores tk, replacing the ticket with the same id, and moves
-// its queue index keys: the old ticket's keys are removed and the new
-// ones added, so a resolved ticket leaves the queue and a changed
-// priority or wait moves it. PutTicket does not change tk.Version.
+// its queue index keys. It removes the old ticket's keys and adds the new
+// ones, so a resolved ticket leaves the queue and a changed priority or
+// wait moves it. PutTicket does not change tk.Version.
 func (t *tx) PutTicket(tk *triage.Ticket) error {
 	if err := checkID("ticket", tk.ID); err != nil {
 		return fmt.Errorf("put ticket: %w", err)
@@ -45,25 +45,25 @@ func (t *tx) PutTicket(tk *triage.Ticket) error {
 		return fmt.Errorf("put ticket %q: %w", tk.ID, err)
 	}
 	tickets, queue := t.bucket(bucketTickets), t.bucket(bucketQueue)
-	what := fmt.Sprintf("ticket %q", tk.ID)
+	label := fmt.Sprintf("ticket %q", tk.ID)
 
 	if v := tickets.Get([]byte(tk.ID)); v != nil {
 		var old triage.Ticket
-		if err := decodeJSON(v, &old, "replaced "+what); err != nil {
+		if err := decodeJSON(v, &old, "replaced "+label); err != nil {
 			return err
 		}
 		for _, k := range queueKeys(&old) {
 			if err := queue.Delete(k); err != nil {
-				return fmt.Errorf("remove %s from the queue index: %w", what, err)
+				return fmt.Errorf("remove %s from the queue index: %w", label, err)
 			}
 		}
 	}
-	if err := putJSON(tickets, []byte(tk.ID), tk, what); err != nil {
+	if err := putJSON(tickets, []byte(tk.ID), tk, label); err != nil {
 		return err
 	}
 	for _, k := range queueKeys(tk) {
 		if err := queue.Put(k, []byte(tk.ID)); err != nil {
-			return fmt.Errorf("add %s to the queue index: %w", what, err)
+			return fmt.Errorf("add %s to the queue index: %w", label, err)
 		}
 	}
 	return nil
@@ -78,10 +78,10 @@ func checkPriority(p triage.Priority) error {
 	return nil
 }
 
-// Queue calls fn for active tickets in queue order: the tickets whose
-// status is escalated or claimed, or with all set every active ticket;
-// highest priority first, then the oldest WaitingSince (a ticket without
-// one comes last), then the ticket id in byte order.
+// Queue calls fn for the tickets whose status is escalated or claimed, or
+// with all set for every active ticket. The order is highest priority
+// first, then the oldest WaitingSince (a ticket without one comes last),
+// then the ticket id in byte order.
 func (t *tx) Queue(all bool, fn func(*triage.Ticket) error) error {
 	prefix := []byte{queueEscalated}
 	if all {

@@ -30,9 +30,9 @@ func (t *tx) bucket(name []byte) *bolt.Bucket {
 //
 // In a write transaction visit may write to b. bbolt does not keep a
 // cursor valid across writes, so scan then seeks again after each call
-// and continues with the first key after the last one visited: a key that
-// visit deletes is skipped, and a key that it inserts further on is
-// visited.
+// and continues with the first key after the last one visited. A key that
+// visit deletes is therefore skipped, and a key that it inserts further
+// on is visited.
 func (t *tx) scan(b *bolt.Bucket, start []byte, inRange func(k []byte) bool, visit func(k, v []byte) error) error {
 	c := b.Cursor()
 	writable := t.btx.Writable()
@@ -65,21 +65,21 @@ func hasPrefix(prefix []byte) func([]byte) bool {
 }
 
 // putJSON encodes v as JSON and stores it under key.
-func putJSON(b *bolt.Bucket, key []byte, v any, what string) error {
+func putJSON(b *bolt.Bucket, key []byte, v any, label string) error {
 	data, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("encode %s: %w", what, err)
+		return fmt.Errorf("encode %s: %w", label, err)
 	}
 	if err := b.Put(key, data); err != nil {
-		return fmt.Errorf("write %s: %w", what, err)
+		return fmt.Errorf("write %s: %w", label, err)
 	}
 	return nil
 }
 
-// decodeJSON decodes data into v. what names the value in the error.
-func decodeJSON(data []byte, v any, what string) error {
+// decodeJSON decodes data into v. label names the value in the error.
+func decodeJSON(data []byte, v any, label string) error {
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("decode %s: %w", what, err)
+		return fmt.Errorf("decode %s: %w", label, err)
 	}
 	return nil
 }
@@ -110,8 +110,8 @@ func (t *tx) SetMeta(key string, value []byte) error {
 }
 
 // Conversation returns the conversation with the given id, or nil and no
-// error when there is none: the engine asks for every event, and a new
-// conversation is the common case.
+// error when there is none. The engine looks up the conversation of every
+// event, and a missing one is the common case of a new conversation.
 func (t *tx) Conversation(id string) (*triage.Conversation, error) {
 	v := t.bucket(bucketConversations).Get([]byte(id))
 	if v == nil {

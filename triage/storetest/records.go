@@ -281,3 +281,11 @@ func testMeta(t *testing.T, s triage.Store) {
 	assertEqual(t, "Meta after replace", string(read("redaction_key")), "secret-2")
 	assertEqual(t, "Meta of a key that another extends", string(read("redaction")), "on")
 }
+
+// recordAt returns a history record of the given ticket.
+func recordAt(ticket string, when time.Time, kind triage.RecordKind, reason string) *triage.Record {
+	return &triage.Record{
+		At: when, Ticket: ticket, Conversation: "c-" + ticket, Kind: kind,
+		Queue: triage.QueueSenior, Priority: triage.PriorityHigh, Reason: reason,
+	}
+}

@@ -95,10 +95,10 @@ func view(t *testing.T, s triage.Store, fn func(triage.ReadTx) error) {
 
 // assertEqual fails the test when got and want differ, showing both as
 // JSON.
-func assertEqual(t *testing.T, what string, got, want any) {
+func assertEqual(t *testing.T, label string, got, want any) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s:\n got: %s\nwant: %s", what, jsonString(got), jsonString(want))
+		t.Errorf("%s:\n got: %s\nwant: %s", label, jsonString(got), jsonString(want))
 	}
 }
 
@@ -111,9 +111,9 @@ func jsonString(v any) string {
 }
 
 // assertNotFound fails the test unless err wraps triage.ErrNotFound.
-func assertNotFound(t *testing.T, what string, err error) {
+func assertNotFound(t *testing.T, label string, err error) {
 	t.Helper()
 	if !errors.Is(err, triage.ErrNotFound) {
-		t.Errorf("%s: got error %v, want one wrapping triage.ErrNotFound", what, err)
+		t.Errorf("%s: got error %v, want one wrapping triage.ErrNotFound", label, err)
 	}
 }

@@ -3,7 +3,6 @@ package storetest
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/triagedesk/triage/triage"
 )
@@ -258,12 +257,4 @@ func testQueueReadOwnWrites(t *testing.T, s triage.Store) {
 		}
 		return err
 	})
-}
-
-// recordAt returns a history record of the given ticket.
-func recordAt(ticket string, when time.Time, kind triage.RecordKind, reason string) *triage.Record {
-	return &triage.Record{
-		At: when, Ticket: ticket, Conversation: "c-" + ticket, Kind: kind,
-		Queue: triage.QueueSenior, Priority: triage.PriorityHigh, Reason: reason,
-	}
 }
