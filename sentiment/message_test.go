@@ -214,3 +214,27 @@ func checkMessage(t *testing.T, text string, m Message) {
 		}
 	}
 }
+
+func TestScorerConcurrentUse(t *testing.T) {
+	want := make([]Message, len(supportMessages))
+	for i, text := range supportMessages {
+		want[i] = scorer.Message(text)
+	}
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for i, text := range supportMessages {
+				if got := scorer.Message(text); got.Valence != want[i].Valence || len(got.Reasons) != len(want[i].Reasons) {
+					errs <- text
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if text := <-errs; text != "" {
+			t.Errorf("concurrent Message(%q) differs from a sequential one", text)
+		}
+	}
+}
