@@ -13,7 +13,7 @@
 // nanoseconds. Unlike Unix nanoseconds in an int64, this encoding covers
 // years before 1970 and after 2262. Sequence numbers and versions are 8-byte
 // big-endian. Ids end with a NUL byte inside a composite key, so the scan
-// of conversation "c-1" never reaches "c-10"; ids containing NUL are
+// of conversation "c-1" never reaches "c-10". Ids containing NUL are
 // rejected with ErrInvalidID.
 //
 //	meta            schema_version -> version; nested bucket settings: key -> value
