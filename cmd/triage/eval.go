@@ -2,8 +2,11 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/triagedesk/triage/sentiment/eval"
 )
 
 func newEvalCommand() *cobra.Command {
@@ -11,16 +14,19 @@ func newEvalCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "eval",
 		Short: "Measure the scorer against human-rated data sets",
-		Args:  cobra.NoArgs,
+		Long: `Score public human-rated data sets and print one table: the set, its items,
+the metric, our figure, the reference scorer's figure measured in the same
+run (VADER, through github.com/jonreiter/govader) and the published figure
+where there is one. --data names the folder that holds the data-set folders
+(vader-icwsm2014, twcs-frustration-intensity, airline-sentiment-crowdflower).`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runEval(cmd, dataDir)
+			if _, err := os.Stat(dataDir); err != nil {
+				return usageError{fmt.Errorf("data folder %s: %w; point --data at the folder holding the rated data sets", dataDir, err)}
+			}
+			return eval.Run(dataDir, cmd.OutOrStdout())
 		},
 	}
 	cmd.Flags().StringVar(&dataDir, "data", "../shared/data", "folder holding the rated data sets")
 	return cmd
-}
-
-// TODO: call the evaluation in sentiment/eval once it lands.
-func runEval(cmd *cobra.Command, dataDir string) error {
-	return fmt.Errorf("evaluation of %s is not available in this build", dataDir)
 }
