@@ -53,6 +53,9 @@ type ReadTx interface {
 	DocumentVersions(kind, name string, fn func(*Document) error) error
 	// Meta returns a small setting stored by the desk, or nil.
 	Meta(key string) ([]byte, error)
+	// Reviews calls fn for the reviews of one escalation record (by its
+	// Seq), oldest first. The last one is the one that counts.
+	Reviews(record uint64, fn func(*Review) error) error
 }
 
 // Tx is a write transaction.
@@ -74,6 +77,18 @@ type Tx interface {
 	// doc.Version to one past the latest.
 	PutDocument(doc *Document) error
 	SetMeta(key string, value []byte) error
+	// PutReview assigns rev.Seq and stores the review beside the history.
+	PutReview(rev *Review) error
+	// DeleteRecord removes a history record, its ticket index entry and
+	// its reviews, calling fn for each review removed. It exists for
+	// retention purges and erasure requests only: history is otherwise
+	// append-only.
+	DeleteRecord(rec *Record, fn func(*Review) error) error
+	// DeleteConversation removes a conversation and all its events,
+	// calling fn for each event before it is removed.
+	DeleteConversation(id string, fn func(*StoredEvent) error) error
+	// DeleteTicket removes a ticket and its queue index entries.
+	DeleteTicket(id string) error
 }
 
 // ErrStop ends an iteration early without an error.
