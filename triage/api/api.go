@@ -58,6 +58,8 @@ type Server struct {
 	info   Info
 	now    func() time.Time
 	mux    *http.ServeMux
+	// leads are the logins with the lead role on the Unix socket.
+	leads map[string]bool
 }
 
 // NewServer returns a server for eng. info is reported by /v1/info.
@@ -98,25 +100,29 @@ func (s *Server) HTTPServer() *http.Server {
 
 type connKey struct{}
 
-// agent names the caller: the login of the Unix peer's uid. The daemon's
-// own user may name another agent with AgentHeader.
-func (s *Server) agent(r *http.Request) string {
+// agent names the caller; see identity.
+func (s *Server) agent(r *http.Request) string { return s.identity(r).Name }
+
+// unixAgent names the caller on the Unix socket by the login of the peer's
+// uid, and reports whether the peer runs as the daemon's own user. That
+// user may name another agent with AgentHeader, for demos and tests.
+func (s *Server) unixAgent(r *http.Request) (name string, own bool) {
 	uid, ok := peerUID(r)
-	name := ""
 	if ok {
+		own = uid == syscall.Getuid()
 		if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
 			name = u.Username
 		} else {
 			name = "uid-" + strconv.Itoa(uid)
 		}
 	}
-	if h := strings.TrimSpace(r.Header.Get(AgentHeader)); h != "" && (!ok || uid == syscall.Getuid()) {
-		return h
+	if h := strings.TrimSpace(r.Header.Get(AgentHeader)); h != "" && (!ok || own) {
+		return h, own
 	}
 	if name == "" {
-		return "unknown"
+		name = "unknown"
 	}
-	return name
+	return name, own
 }
 
 // peerUID reads the uid of the process on the other end of a Unix socket.
