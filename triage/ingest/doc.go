@@ -1,5 +1,6 @@
-// Package ingest reads what users pipe into the desk, native JSON Lines or
-// plain-text chat transcripts, and turns it into triage.Event values.
+// Package ingest reads what users pipe into the desk (native JSON Lines,
+// plain-text chat transcripts, Chatwoot webhook payloads and the Customer
+// Support on Twitter CSV) and turns it into triage.Event values.
 //
 // A Reader reads one stream. It yields each accepted event, or a LineError
 // that names the source, the line, the field when one is at fault, and what
@@ -109,9 +110,45 @@
 // WriteTranscript writes events in this form, so that tests and demos can
 // produce transcripts that a Reader reads back.
 //
+// # Chatwoot webhook payloads
+//
+// One payload a line, or pretty-printed payloads that span lines, one
+// after another (a payload ends where its outer braces close). Event ids
+// are "cw-" and Chatwoot's message id, conversation ids "cw-" and
+// Chatwoot's conversation id. ParseChatwoot documents how events, roles
+// and times are read. A payload that is valid but carries no chat event,
+// such as webwidget_triggered or a private note, yields an Item with
+// Skipped set when Options.ReportSkipped asks for it.
+//
+// A message_updated whose text equals the text read earlier under its id
+// keeps that id, so the daemon skips it as a duplicate. One whose text
+// changed gets ChatwootEditID, so the edit is kept beside the original.
+// A message_updated of a message not read earlier in the stream keeps the
+// original id, and the daemon decides.
+//
+// # Customer Support on Twitter CSV
+//
+// The CSV of the Kaggle data set "Customer Support on Twitter": a header
+// row naming tweet_id, author_id, inbound, created_at, text,
+// response_tweet_id and in_response_to_tweet_id (in any order), then one
+// tweet a record; quoted fields may span lines. inbound True is the
+// customer, whose handle is the author_id; False is an agent of the brand
+// named in author_id. created_at reads like "Tue Oct 31 22:10:47 +0000
+// 2017". Event ids are "twcs-" and the tweet id.
+//
+// Tweets are threaded by their reply links: a tweet's conversation is
+// "twcs-" and the id of the topmost tweet of its thread that is in the
+// input. A tweet whose parent is missing from the input is the root of
+// its own conversation, so nothing is dropped, but a thread cut in two
+// becomes two conversations. Replies may come before their parents, so the
+// reader holds every row until the input ends; its memory grows with the
+// input.
+//
 // # Format detection
 //
-// FormatAuto reads the first non-blank character: "{" means JSON Lines,
-// and "[", "(" or "#" a transcript. Anything else is an error that asks
-// for an explicit format.
+// FormatAuto reads the first non-blank character: "{" means JSON, and
+// "[", "(" or "#" a transcript. JSON whose first object has a string
+// "event" field and no "at" field is Chatwoot, other JSON is native JSON
+// Lines. A first line that is the TWCS header row means FormatTWCS.
+// Anything else is an error that asks for an explicit format.
 package ingest

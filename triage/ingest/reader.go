@@ -14,13 +14,18 @@ import (
 // Format names an input format.
 type Format string
 
-// Input formats. FormatAuto picks JSON Lines or transcript from the first
-// non-blank character; see Detect.
+// Input formats. FormatAuto picks one from the start of the input; see
+// Detect.
 const (
-	FormatAuto  Format = "auto"
-	FormatJSONL Format = "jsonl"
-	FormatText  Format = "text"
+	FormatAuto     Format = "auto"
+	FormatJSONL    Format = "jsonl"
+	FormatText     Format = "text"
+	FormatChatwoot Format = "chatwoot"
+	FormatTWCS     Format = "twcs"
 )
+
+// Formats lists the formats NewReader accepts, FormatAuto first.
+var Formats = []Format{FormatAuto, FormatJSONL, FormatText, FormatChatwoot, FormatTWCS}
 
 // DefaultMaxLineBytes is the longest input line, in bytes without the line
 // ending, that a Reader accepts when Options.MaxLineBytes is 0. A longer
@@ -48,8 +53,14 @@ type Options struct {
 	// the header's zone, or UTC without one.
 	Location *time.Location
 	// MaxLineBytes is the longest line accepted, in bytes; 0 means
-	// DefaultMaxLineBytes.
+	// DefaultMaxLineBytes. It also bounds one Chatwoot payload and one
+	// TWCS record, which may span several lines.
 	MaxLineBytes int
+	// ReportSkipped makes Next return an Item with Skipped set for input
+	// that is valid but carries no chat event, such as a Chatwoot
+	// webwidget_triggered payload. Without it such input is dropped
+	// silently.
+	ReportSkipped bool
 }
 
 // Item is one result of Reader.Next: an accepted event or a rejected line.
@@ -61,6 +72,9 @@ type Item struct {
 	Line int
 	// Err describes why the line was rejected; nil for an accepted event.
 	Err *LineError
+	// Skipped, when not empty, says why valid input yielded no event.
+	// Only a Reader with Options.ReportSkipped returns such Items.
+	Skipped string
 }
 
 // LineError is a rejected input line: where it is, which field is wrong
@@ -139,10 +153,10 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 			return nil, err
 		}
 		format = detected
-	case FormatJSONL, FormatText:
+	case FormatJSONL, FormatText, FormatChatwoot, FormatTWCS:
 	default:
 		return nil, &LineError{Source: opts.Source, Reason: fmt.Sprintf(
-			"unknown format %q: use auto, jsonl or text", format)}
+			"unknown format %q: use auto, jsonl, text, chatwoot or twcs", format)}
 	}
 	opts.Format = format
 
@@ -151,9 +165,14 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 		lines:  newLineReader(br, opts.MaxLineBytes),
 		tuples: make(map[[32]byte]int),
 	}
-	if format == FormatJSONL {
+	switch format {
+	case FormatJSONL:
 		rd.parser = &jsonParser{r: rd}
-	} else {
+	case FormatChatwoot:
+		rd.parser = newChatwootParser(rd)
+	case FormatTWCS:
+		rd.parser = newTWCSParser(rd)
+	default:
 		rd.parser = newTranscriptParser(rd)
 	}
 	return rd, nil
@@ -206,6 +225,20 @@ func (r *Reader) step() {
 // reject queues a rejected line.
 func (r *Reader) reject(line int, field, reason string) {
 	item := Item{Line: line, Err: &LineError{Source: r.opts.Source, Line: line, Field: field, Reason: reason}}
+	if r.parser.pending() {
+		r.deferred = append(r.deferred, item)
+		return
+	}
+	r.queue = append(r.queue, item)
+}
+
+// skip queues a notice that valid input at line yielded no event, when
+// the options ask for such notices.
+func (r *Reader) skip(line int, reason string) {
+	if !r.opts.ReportSkipped {
+		return
+	}
+	item := Item{Line: line, Skipped: reason}
 	if r.parser.pending() {
 		r.deferred = append(r.deferred, item)
 		return
