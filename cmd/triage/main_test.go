@@ -175,4 +175,3 @@ func socketAnswers(path string) bool {
 	c.Close()
 	return true
 }
-

@@ -10,10 +10,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/triagedesk/triage/cmd/triage/internal/daemon"
+	"github.com/triagedesk/triage/triage/api"
 )
 
 func newServeCommand() *cobra.Command {
-	var logLevel, logFormat string
+	var (
+		logLevel, logFormat string
+		listen, tokenFile   string
+		socketGroup         string
+		leads               []string
+	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the daemon that owns the database and serves the socket",
@@ -27,12 +33,24 @@ acknowledged, closes the database and exits 0.`,
 			if err != nil {
 				return usageError{err}
 			}
-			d, err := daemon.Start(daemon.Config{
-				Database: databasePath(),
-				Socket:   socketPath(),
-				Logger:   log,
-				Version:  version(),
-			})
+			cfg := daemon.Config{
+				Database:    databasePath(),
+				Socket:      socketPath(),
+				Logger:      log,
+				Version:     version(),
+				Listen:      listen,
+				Leads:       leads,
+				SocketGroup: socketGroup,
+			}
+			if tokenFile != "" {
+				if cfg.Tokens, err = api.LoadTokenFile(tokenFile); err != nil {
+					return withExit(exitInvalid, err)
+				}
+			}
+			if listen != "" && tokenFile == "" {
+				return usageError{errors.New("--listen needs --token-file: the TCP listener requires bearer tokens")}
+			}
+			d, err := daemon.Start(cfg)
 			if err != nil {
 				if errors.Is(err, daemon.ErrBusy) {
 					return withExit(exitFailure, err)
@@ -46,6 +64,10 @@ acknowledged, closes the database and exits 0.`,
 	}
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error (message text is logged only at debug)")
 	cmd.Flags().StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	cmd.Flags().StringVar(&listen, "listen", "", "also serve the API on this loopback TCP address, such as 127.0.0.1:7070 (needs --token-file)")
+	cmd.Flags().StringVar(&tokenFile, "token-file", "", "bearer tokens for --listen, one \"NAME ROLE TOKEN\" a line; the file must have mode 0600")
+	cmd.Flags().StringSliceVar(&leads, "leads", nil, "logins with the lead role on the socket (may edit scripts and policies, roll back, purge); the daemon's own user always is one")
+	cmd.Flags().StringVar(&socketGroup, "socket-group", "", "let members of this group use the socket (mode 0660, folder 0750)")
 	return cmd
 }
 

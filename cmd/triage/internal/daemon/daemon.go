@@ -13,7 +13,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/user"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -31,6 +33,15 @@ type Config struct {
 	Version  string
 	// LockTimeout bounds the wait for the database's file lock.
 	LockTimeout time.Duration
+	// Listen, when set, also serves the API on this loopback TCP address,
+	// to holders of the bearer tokens in Tokens.
+	Listen string
+	Tokens []api.Token
+	// Leads are the logins with the lead role on the Unix socket.
+	Leads []string
+	// SocketGroup, when set, lets members of this group use the socket:
+	// the socket gets mode 0660 and its folder 0750, both in this group.
+	SocketGroup string
 }
 
 // ErrBusy means another daemon already holds the database or the socket.
@@ -44,6 +55,8 @@ type Daemon struct {
 	engine   *engine.Engine
 	server   *http.Server
 	listener net.Listener
+	tcp      *http.Server
+	tcpAddr  string
 
 	stopEngine context.CancelFunc
 	serveErr   chan error
@@ -102,7 +115,7 @@ func describeHolder(database string) string {
 }
 
 func (d *Daemon) start() error {
-	ln, err := listenUnix(d.cfg.Socket)
+	ln, err := listenUnix(d.cfg.Socket, d.cfg.SocketGroup)
 	if err != nil {
 		return err
 	}
@@ -126,17 +139,73 @@ func (d *Daemon) start() error {
 	srv := api.NewServer(eng, api.Info{
 		PID: info.PID, Socket: d.cfg.Socket, Database: d.cfg.Database, Started: info.Started, Version: d.cfg.Version,
 	}, d.log.With("part", "api"))
+	srv.SetLeads(d.cfg.Leads)
 	d.server = srv.HTTPServer()
+	if d.cfg.Listen != "" {
+		if err := d.listenTCP(srv); err != nil {
+			_ = ln.Close()
+			cancel()
+			<-eng.Done()
+			return err
+		}
+	}
 	go func() { d.serveErr <- d.server.Serve(ln) }()
 	d.log.Info("daemon started", "pid", info.PID, "database", d.cfg.Database, "socket", d.cfg.Socket)
 	return nil
 }
 
-// listenUnix claims a Unix socket with mode 0600. A leftover socket file is
-// removed only when nothing answers on it.
-func listenUnix(path string) (net.Listener, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+// listenTCP serves the API on a loopback TCP address behind bearer tokens.
+func (d *Daemon) listenTCP(srv *api.Server) error {
+	host, _, err := net.SplitHostPort(d.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("invalid --listen %q: use HOST:PORT: %w", d.cfg.Listen, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("invalid --listen %q: the API listens on loopback addresses only, such as 127.0.0.1:7070", d.cfg.Listen)
+	}
+	if len(d.cfg.Tokens) == 0 {
+		return errors.New("--listen needs --token-file: the TCP listener requires bearer tokens")
+	}
+	ln, err := net.Listen("tcp", d.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", d.cfg.Listen, err)
+	}
+	d.tcpAddr = ln.Addr().String()
+	d.tcp = srv.HTTPServer()
+	d.tcp.Handler = srv.TCPHandler(d.tcpAddr, d.cfg.Tokens)
+	go func() {
+		if err := d.tcp.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			d.log.Error("TCP listener failed", "err", err, "addr", d.cfg.Listen)
+		}
+	}()
+	d.log.Info("serving on loopback TCP", "addr", ln.Addr().String(), "tokens", len(d.cfg.Tokens))
+	return nil
+}
+
+// TCPAddr returns the address of the TCP listener, or "" without one.
+func (d *Daemon) TCPAddr() string {
+	return d.tcpAddr
+}
+
+// listenUnix claims a Unix socket with mode 0600, or 0660 in group when
+// group is set. A leftover socket file is removed only when nothing answers
+// on it.
+func listenUnix(path, group string) (net.Listener, error) {
+	folderMode, socketMask := os.FileMode(0o700), 0o177
+	gid := -1
+	if group != "" {
+		g, err := user.LookupGroup(group)
+		if err != nil {
+			return nil, fmt.Errorf("socket group: %w", err)
+		}
+		gid, _ = strconv.Atoi(g.Gid)
+		folderMode, socketMask = 0o750, 0o117
+	}
+	if err := os.MkdirAll(filepath.Dir(path), folderMode); err != nil {
 		return nil, fmt.Errorf("create socket folder: %w", err)
+	}
+	if err := checkSocketFolder(filepath.Dir(path)); err != nil {
+		return nil, err
 	}
 	if _, err := os.Lstat(path); err == nil {
 		conn, dialErr := net.DialTimeout("unix", path, time.Second)
@@ -150,16 +219,42 @@ func listenUnix(path string) (net.Listener, error) {
 	}
 	// The umask makes the socket 0600 from its creation, with no window
 	// in which another user could connect.
-	old := syscall.Umask(0o177)
+	old := syscall.Umask(socketMask)
 	ln, err := net.Listen("unix", path)
 	syscall.Umask(old)
 	if err != nil {
 		return nil, fmt.Errorf("listen on socket %s: %w", path, err)
 	}
+	if gid >= 0 {
+		dir := filepath.Dir(path)
+		for _, p := range []string{dir, path} {
+			if err := os.Chown(p, -1, gid); err != nil {
+				_ = ln.Close()
+				return nil, fmt.Errorf("give %s to group %s: %w", p, group, err)
+			}
+		}
+		if err := os.Chmod(dir, folderMode); err != nil {
+			_ = ln.Close()
+			return nil, fmt.Errorf("set mode of socket folder: %w", err)
+		}
+	}
 	// Closing the listener must not unlink a socket another daemon may
 	// have taken over; Stop removes it explicitly.
 	ln.(*net.UnixListener).SetUnlinkOnClose(false)
 	return ln, nil
+}
+
+// checkSocketFolder rejects a socket folder that others may write to,
+// where another user could replace the socket.
+func checkSocketFolder(dir string) error {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("socket folder: %w", err)
+	}
+	if info.Mode().Perm()&0o002 != 0 && info.Mode()&os.ModeSticky == 0 {
+		return fmt.Errorf("socket folder %s is writable by everyone: put the socket in a private folder (--socket)", dir)
+	}
+	return nil
 }
 
 // Engine returns the daemon's engine.
@@ -197,6 +292,11 @@ func (d *Daemon) stop() error {
 	if err := d.server.Shutdown(ctx); err != nil {
 		d.log.Warn("shutdown did not finish in time", "err", err)
 		_ = d.server.Close()
+	}
+	if d.tcp != nil {
+		if err := d.tcp.Shutdown(ctx); err != nil {
+			_ = d.tcp.Close()
+		}
 	}
 	d.stopEngine()
 	<-d.engine.Done()
