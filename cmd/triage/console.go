@@ -2,31 +2,81 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"log/slog"
 	"os"
 	"os/user"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/triagedesk/triage/cmd/triage/internal/daemon"
 	"github.com/triagedesk/triage/triage/client"
 	"github.com/triagedesk/triage/tui"
 )
 
 func newConsoleCommand() *cobra.Command {
-	return &cobra.Command{
+	var noStart bool
+	cmd := &cobra.Command{
 		Use:   "console",
 		Short: "Open the agent console on the live escalation queue",
 		Long: `Open the agent console: the live escalation queue, ticket views with the
 transcript and the reasons behind each score, and claim, release and
-resolve. It needs a running daemon (triage serve). NO_COLOR turns colour off.`,
+resolve. NO_COLOR turns colour off.
+
+When no daemon answers on the socket, the console starts one in-process on
+the default database and serves the same socket, so other commands and
+consoles can connect to it. It logs to $XDG_STATE_HOME/triage/console.log
+and stops when this console quits. --no-start exits with status 4 instead.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c := client.New(socketPath())
-			if _, err := c.Info(cmd.Context()); err != nil {
+			_, err := c.Info(cmd.Context())
+			if err == nil {
+				return runConsole(cmd.Context(), c)
+			}
+			if noStart || !errors.Is(err, client.ErrNoDaemon) {
 				return err
 			}
+			stop, err := startConsoleDaemon()
+			if err != nil {
+				return err
+			}
+			defer stop()
 			return runConsole(cmd.Context(), c)
 		},
 	}
+	cmd.Flags().BoolVar(&noStart, "no-start", false, "exit with status 4 when no daemon answers, instead of starting one")
+	return cmd
+}
+
+// startConsoleDaemon runs a daemon inside the console process on the
+// default database and socket, logging to a file so that nothing writes
+// over the console's screen.
+func startConsoleDaemon() (stop func(), err error) {
+	logFile, err := openStateLog("console.log")
+	if err != nil {
+		return nil, err
+	}
+	d, err := daemon.Start(daemon.Config{
+		Database: databasePath(),
+		Socket:   socketPath(),
+		Logger:   slog.New(slog.NewTextHandler(logFile, nil)).With("in", "console"),
+		Version:  version(),
+	})
+	if err != nil {
+		logFile.Close()
+		return nil, fmt.Errorf("no daemon answered, and starting one failed: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "triage: no daemon answered on %s; started one in this console on %s (log: %s). It stops when you quit.\n",
+		d.Socket(), databasePath(), filepath.Join(stateDir(), "console.log"))
+	return func() {
+		if err := d.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "triage: stop the console's daemon:", err)
+		}
+		logFile.Close()
+	}, nil
 }
 
 // runConsole opens the console on the daemon behind c.

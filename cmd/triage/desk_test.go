@@ -377,7 +377,7 @@ func TestSIGKILLKeepsAcknowledgedEvents(t *testing.T) {
 func TestNoDaemonExitsWithAdvice(t *testing.T) {
 	dir := shortTempDir(t)
 	env := append(os.Environ(), "TRIAGE_DB="+filepath.Join(dir, "t.db"), "TRIAGE_SOCKET="+filepath.Join(dir, "none.sock"))
-	for _, args := range [][]string{{"queue"}, {"console"}, {"ingest"}} {
+	for _, args := range [][]string{{"queue"}, {"console", "--no-start"}, {"ingest"}} {
 		res := runTriage(t, env, "", args...)
 		if res.code != exitNoDaemon {
 			t.Errorf("%v: exit %d, want %d", args, res.code, exitNoDaemon)
