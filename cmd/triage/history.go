@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -20,17 +21,28 @@ import (
 func newHistoryCommand() *cobra.Command {
 	var (
 		since, until, format string
+		totalsFlag           bool
 		q                    client.HistoryQuery
 	)
 	cmd := &cobra.Command{
 		Use:   "history",
-		Short: "Print the escalation history",
+		Short: "Print the escalation history and its totals",
 		Long: `Print history records in time order: openings, escalations, claims,
-releases and resolutions, each with its reason and the scores behind it.
+releases, SLA breaches and resolutions, each with its reason and the
+scores behind it, followed by totals: escalations, the escalation rate
+among tickets opened in the range, time to claim (median and 90th
+percentile, within 1%), SLA breaches, outcomes and review verdicts, each
+broken down by rule and by script.
 
 --since and --until take a time (RFC 3339, or a date such as 2026-03-02)
 or a duration back from now, in Go's units plus d (days) and w (weeks):
---since 7d. --format json prints JSON Lines, csv a header row and records.`,
+--since 7d.
+
+--format table (the default) prints the records and then the totals;
+add --totals to print only the totals. --format json prints JSON Lines,
+one record a line; with --totals a last line {"totals": {...}} follows.
+--format csv prints a header row and records; with --totals a blank line
+and a CSV block of totals follow.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			now := time.Now()
@@ -41,26 +53,81 @@ or a duration back from now, in Go's units plus d (days) and w (weeks):
 			if q.Until, err = parseTimeOrAgo(until, now); err != nil {
 				return usageError{fmt.Errorf("invalid --until: %w", err)}
 			}
-			out, err := newRecordWriter(cmd.OutOrStdout(), format)
-			if err != nil {
-				return usageError{err}
+			if q.Kind != "" && !validKind(q.Kind) {
+				return usageError{fmt.Errorf("invalid --kind %q: use one of %s", q.Kind, strings.Join(kindNames(), ", "))}
 			}
 			c := client.New(socketPath())
-			if err := c.History(cmd.Context(), q, out.write); err != nil {
-				return err
-			}
-			return out.close()
+			return printHistory(cmd.Context(), c, q, cmd.OutOrStdout(), format, totalsFlag)
 		},
 	}
 	cmd.Flags().StringVar(&since, "since", "", "first time to include: a time or a duration back from now (24h, 7d, 2w)")
 	cmd.Flags().StringVar(&until, "until", "", "time to stop before: a time or a duration back from now")
 	cmd.Flags().StringVar(&q.Queue, "queue", "", "only records of this queue")
 	cmd.Flags().StringVar(&q.Reason, "reason", "", "only records whose reason contains this text (case-insensitive)")
-	cmd.Flags().StringVar(&q.Kind, "kind", "", "only records of this kind: opened, escalated, claimed, released, resolved, reopened, closed")
+	cmd.Flags().StringVar(&q.Kind, "kind", "", "only records of this kind: "+strings.Join(kindNames(), ", "))
 	cmd.Flags().StringVar(&q.Ticket, "ticket", "", "only records of this ticket")
 	cmd.Flags().StringVar(&q.Agent, "agent", "", "only records of this agent")
+	cmd.Flags().StringVar(&q.Script, "script", "", "only records made by this script or policy document (its name)")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json or csv")
+	cmd.Flags().BoolVar(&totalsFlag, "totals", false, "table: print only the totals; json and csv: print the totals after the records")
+	cmd.AddCommand(newHistoryPurgeCommand())
 	return cmd
+}
+
+// printHistory streams the matching records from the daemon to w and
+// accumulates their totals on the way, so that memory stays flat however
+// long the range.
+func printHistory(ctx context.Context, c *client.Client, q client.HistoryQuery, w io.Writer, format string, totalsFlag bool) error {
+	showRecords := format != "table" || !totalsFlag
+	showTotals := format == "table" || totalsFlag
+	out, err := newRecordWriter(w, format, showRecords)
+	if err != nil {
+		return usageError{err}
+	}
+	totals := triage.NewTotals()
+	err = c.History(ctx, q, func(e *triage.HistoryEntry) error {
+		totals.Add(e)
+		if !showRecords {
+			return nil
+		}
+		return out.write(e)
+	})
+	if err != nil {
+		return err
+	}
+	if err := out.close(); err != nil {
+		return err
+	}
+	if !showTotals {
+		return nil
+	}
+	totals.Finish()
+	report := newTotalsReport(totals, q)
+	switch format {
+	case "json":
+		return json.NewEncoder(w).Encode(map[string]any{"totals": report})
+	case "csv":
+		fmt.Fprintln(w)
+		return writeTotalsCSV(w, report)
+	}
+	if showRecords && out.count > 0 {
+		fmt.Fprintln(w)
+	}
+	return writeTotalsTable(w, report)
+}
+
+func kindNames() []string {
+	return []string{"opened", "escalated", "deescalated", "claimed", "released", "reassigned",
+		"sla_breached", "resolved", "reopened", "closed"}
+}
+
+func validKind(k string) bool {
+	for _, name := range kindNames() {
+		if k == name {
+			return true
+		}
+	}
+	return false
 }
 
 var agoPattern = regexp.MustCompile(`^(\d+(?:\.\d+)?)([dw])`)
@@ -129,30 +196,38 @@ type recordWriter struct {
 
 var historyColumns = []string{"at", "ticket", "conversation", "kind", "queue", "priority", "reason", "frustration", "agent", "script", "script_version"}
 
-func newRecordWriter(w io.Writer, format string) (*recordWriter, error) {
+// newRecordWriter returns a writer for format. With header false it
+// writes no header row, for a run that prints only totals.
+func newRecordWriter(w io.Writer, format string, header bool) (*recordWriter, error) {
 	rw := &recordWriter{format: format}
 	switch format {
 	case "json":
 		rw.json = json.NewEncoder(w)
 	case "csv":
 		rw.csv = csv.NewWriter(w)
+		if !header {
+			return rw, nil
+		}
 		if err := rw.csv.Write(historyColumns); err != nil {
 			return nil, err
 		}
 	case "table":
 		rw.table = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(rw.table, "AT\tTICKET\tKIND\tQUEUE\tPRIORITY\tFRUSTRATION\tAGENT\tREASON")
+		if header {
+			fmt.Fprintln(rw.table, "AT\tTICKET\tKIND\tQUEUE\tPRIORITY\tFRUSTRATION\tAGENT\tREASON")
+		}
 	default:
 		return nil, fmt.Errorf("invalid --format %q: use table, json or csv", format)
 	}
 	return rw, nil
 }
 
-func (rw *recordWriter) write(r *triage.Record) error {
+func (rw *recordWriter) write(e *triage.HistoryEntry) error {
 	rw.count++
+	r := &e.Record
 	switch rw.format {
 	case "json":
-		return rw.json.Encode(r)
+		return rw.json.Encode(e)
 	case "csv":
 		return rw.csv.Write([]string{
 			r.At.UTC().Format(time.RFC3339Nano), r.Ticket, r.Conversation, string(r.Kind), r.Queue,

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +18,7 @@ func newServeCommand() *cobra.Command {
 		listen, tokenFile   string
 		socketGroup         string
 		leads               []string
+		retention           string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -30,6 +30,10 @@ acknowledged, closes the database and exits 0.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log, err := newLogger(os.Stderr, logLevel, logFormat)
+			if err != nil {
+				return usageError{err}
+			}
+			keep, err := retentionFlag(retention)
 			if err != nil {
 				return usageError{err}
 			}
@@ -57,6 +61,7 @@ acknowledged, closes the database and exits 0.`,
 				}
 				return err
 			}
+			startRetention(cmd.Context(), keep, log)
 			waitErr := d.Wait(cmd.Context())
 			stopErr := d.Stop()
 			return errors.Join(waitErr, stopErr)
@@ -64,6 +69,7 @@ acknowledged, closes the database and exits 0.`,
 	}
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error (message text is logged only at debug)")
 	cmd.Flags().StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	cmd.Flags().StringVar(&retention, "retention", "", "purge history and ended tickets older than this, daily (90d, 12w); empty keeps everything")
 	cmd.Flags().StringVar(&listen, "listen", "", "also serve the API on this loopback TCP address, such as 127.0.0.1:7070 (needs --token-file)")
 	cmd.Flags().StringVar(&tokenFile, "token-file", "", "bearer tokens for --listen, one \"NAME ROLE TOKEN\" a line; the file must have mode 0600")
 	cmd.Flags().StringSliceVar(&leads, "leads", nil, "logins with the lead role on the socket (may edit scripts and policies, roll back, purge); the daemon's own user always is one")
@@ -85,30 +91,4 @@ func newLogger(w *os.File, level, format string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
 	return nil, fmt.Errorf("invalid --log-format %q: use text or json", format)
-}
-
-// version returns the module version from the build information.
-func version() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	v := info.Main.Version
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " (" + s.Value[:12] + ")"
-		}
-	}
-	return v
-}
-
-func newVersionCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version of triage",
-		Args:  cobra.NoArgs,
-		Run: func(cmd *cobra.Command, _ []string) {
-			fmt.Fprintln(cmd.OutOrStdout(), "triage", version())
-		},
-	}
 }

@@ -207,50 +207,6 @@ func (c *Client) Ingest(ctx context.Context, events []triage.Event) ([]api.Inges
 	return results, nil
 }
 
-// HistoryQuery filters history records. Zero values do not filter.
-type HistoryQuery struct {
-	Since, Until time.Time
-	Queue        string
-	Reason       string
-	Kind         string
-	Ticket       string
-	Agent        string
-}
-
-// History calls fn for each matching record in time order, as they
-// stream from the daemon.
-func (c *Client) History(ctx context.Context, q HistoryQuery, fn func(*triage.Record) error) error {
-	v := url.Values{}
-	if !q.Since.IsZero() {
-		v.Set("since", q.Since.UTC().Format(time.RFC3339Nano))
-	}
-	if !q.Until.IsZero() {
-		v.Set("until", q.Until.UTC().Format(time.RFC3339Nano))
-	}
-	for k, s := range map[string]string{"queue": q.Queue, "reason": q.Reason, "kind": q.Kind, "ticket": q.Ticket, "agent": q.Agent} {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	resp, err := c.do(ctx, c.stream, http.MethodGet, "/v1/history?"+v.Encode(), nil)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	dec := json.NewDecoder(bufio.NewReader(resp.Body))
-	for {
-		var rec triage.Record
-		if err := dec.Decode(&rec); errors.Is(err, io.EOF) {
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("decode history: %w", err)
-		}
-		if err := fn(&rec); err != nil {
-			return err
-		}
-	}
-}
-
 // Stream is a live subscription to the daemon's updates.
 type Stream struct {
 	body io.ReadCloser
