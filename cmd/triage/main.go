@@ -103,6 +103,7 @@ configuration failed validation.`,
 		newScoreCommand(),
 		newEvalCommand(),
 		newVersionCommand(),
+		newManCommand(),
 	)
 	return root
 }
