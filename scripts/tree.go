@@ -292,6 +292,8 @@ func (r *reader) checkFields(m *mapping, what string, known []string, required .
 			msg := fmt.Sprintf("unknown field %q in %s", e.key, what)
 			if near := nearest(e.key, known); near != "" {
 				msg += fmt.Sprintf("; did you mean %q?", near)
+			} else {
+				msg += "."
 			}
 			msg += fmt.Sprintf(" Known fields: %s", strings.Join(known, ", "))
 			r.ps.add(e.keyPos, e.path, "%s", msg)

@@ -112,6 +112,12 @@ type Ticket struct {
 	Script        string `json:"script,omitempty"`
 	ScriptVersion int    `json:"script_version,omitempty"`
 	Step          string `json:"step,omitempty"`
+	// ScriptState is the ticket's full position in its script; nil for a
+	// ticket that no script took.
+	ScriptState *ScriptState `json:"script_state,omitempty"`
+	// Tags are labels that scripts attach to the ticket, in the order
+	// first added.
+	Tags []string `json:"tags,omitempty"`
 }
 
 // Clone returns a deep copy of t.
@@ -132,6 +138,8 @@ func (t *Ticket) Clone() *Ticket {
 	}
 	c.EscalatedAt = cloneTime(t.EscalatedAt)
 	c.LastAgentAt = cloneTime(t.LastAgentAt)
+	c.ScriptState = t.ScriptState.Clone()
+	c.Tags = append([]string(nil), t.Tags...)
 	return &c
 }
 

@@ -104,6 +104,7 @@ configuration failed validation.`,
 		newEvalCommand(),
 		newVersionCommand(),
 		newManCommand(),
+		newScriptsCommand(),
 	)
 	return root
 }

@@ -47,7 +47,7 @@ func (e *Engine) loadPolicy() error {
 			Name:    PolicyName,
 			Body:    scripts.DefaultPolicyYAML,
 			Author:  "triage",
-			SavedAt: time.Now().UTC(),
+			SavedAt: e.now().UTC(),
 			Comment: "default policy seeded on first start",
 		}
 		err = e.store.Update(func(tx triage.Tx) error { return tx.PutDocument(doc) })

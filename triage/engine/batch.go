@@ -29,6 +29,14 @@ type batch struct {
 	convs   map[string]*convEntry
 	order   []*convEntry
 	updates []triage.Update
+
+	// policy is the escalation policy this batch applies, and scripts
+	// finds the troubleshooting scripts.
+	policy  *policyVersion
+	scripts scriptSource
+	// replay is set when the batch runs a dry run with no transaction:
+	// records are kept in it instead of the store.
+	replay *replayRun
 }
 
 type convEntry struct {
@@ -39,7 +47,11 @@ type convEntry struct {
 }
 
 func newBatch(e *Engine, tx triage.Tx) *batch {
-	return &batch{e: e, tx: tx, convs: make(map[string]*convEntry)}
+	return &batch{
+		e: e, tx: tx, convs: make(map[string]*convEntry),
+		policy:  e.policy.Load(),
+		scripts: liveScripts{e: e, tx: tx},
+	}
 }
 
 // abort wraps a storage error so that it rolls the transaction back.
@@ -90,9 +102,16 @@ func (b *batch) open(entry *convEntry, id string, at time.Time) error {
 		return abort("new ticket id", err)
 	}
 	entry.conv = &triage.Conversation{ID: id, Ticket: ticketID}
-	entry.ticket = &triage.Ticket{
-		ID:           ticketID,
-		Conversation: id,
+	entry.ticket = newTicket(ticketID, id, at)
+	entry.dirty = true
+	return b.record(entry.ticket, at, triage.KindOpened, "conversation started", nil)
+}
+
+// newTicket returns the ticket opened for a new conversation.
+func newTicket(id, conversation string, at time.Time) *triage.Ticket {
+	return &triage.Ticket{
+		ID:           id,
+		Conversation: conversation,
 		Status:       triage.StatusOpen,
 		Queue:        triage.QueueAgents,
 		Priority:     triage.PriorityNormal,
@@ -100,8 +119,6 @@ func (b *batch) open(entry *convEntry, id string, at time.Time) error {
 		OpenedAt:     at,
 		UpdatedAt:    at,
 	}
-	entry.dirty = true
-	return b.record(entry.ticket, at, triage.KindOpened, "conversation started", nil)
 }
 
 // record appends a history record for t and queues it for publishing.
@@ -117,6 +134,10 @@ func (b *batch) record(t *triage.Ticket, at time.Time, kind triage.RecordKind, r
 	}
 	if mod != nil {
 		mod(rec)
+	}
+	if b.replay != nil {
+		b.replay.record(rec)
+		return nil
 	}
 	if err := b.tx.AppendRecord(rec); err != nil {
 		return abort("append history record", err)
@@ -199,6 +220,7 @@ func (b *batch) observe(entry *convEntry, stored *triage.StoredEvent, replay boo
 	})
 	if isTurn {
 		stored.Analysis = analysisOf(turn)
+		b.beginTurn(t, ev, turn)
 		return b.customerTurn(entry, ev, turn, replay)
 	}
 	stored.Analysis = nil
@@ -246,14 +268,25 @@ func (b *batch) customerTurn(entry *convEntry, ev *triage.Event, turn sentiment.
 		t.WaitingSince = &at
 	}
 	t.UpdatedAt = ev.At
-	return b.applyPolicy(t, ev, turn)
+	escalated, err := b.applyPolicy(t, ev, turn)
+	if err != nil {
+		return err
+	}
+	if escalated {
+		b.leaveScript(t)
+		return nil
+	}
+	// NOTE: a customer turn replayed after a late event is scored and
+	// checked against the policy again, but it does not step the script a
+	// second time, so a late message never moves a ticket through a script.
+	if replay {
+		return nil
+	}
+	return b.applyScript(t, ev, turn)
 }
 
-// applyPolicy evaluates the escalation policy for a customer turn and
-// escalates an open ticket when a rule fires. A policy that fails at run
-// time escalates too, so that no ticket is stuck behind a broken rule.
-func (b *batch) applyPolicy(t *triage.Ticket, ev *triage.Event, turn sentiment.Turn) error {
-	pv := b.e.policy.Load()
+// signals builds the condition inputs of a customer turn.
+func signals(t *triage.Ticket, ev *triage.Event, turn sentiment.Turn) scripts.Signals {
 	sig := scripts.Signals{
 		Frustration: turn.Frustration,
 		Valence:     turn.Message.Valence,
@@ -271,7 +304,16 @@ func (b *batch) applyPolicy(t *triage.Ticket, ev *triage.Event, turn sentiment.T
 	if t.LastAgentAt != nil {
 		sig.MinutesSinceAgentReply = ev.At.Sub(*t.LastAgentAt).Minutes()
 	}
-	decision, streaks, err := pv.policy.Evaluate(sig, t.Streaks)
+	return sig
+}
+
+// applyPolicy evaluates the escalation policy for a customer turn and
+// escalates an open ticket when a rule fires, reporting whether it did. A
+// policy that fails at run time escalates too, so that no ticket is stuck
+// behind a broken rule.
+func (b *batch) applyPolicy(t *triage.Ticket, ev *triage.Event, turn sentiment.Turn) (bool, error) {
+	pv := b.policy
+	decision, streaks, err := pv.policy.Evaluate(signals(t, ev, turn), t.Streaks)
 	t.Streaks = streaks
 	if err != nil {
 		b.e.log.Error("escalation policy failed; escalating to senior", "err", err, "ticket", t.ID, "policy", pv.name)
@@ -283,8 +325,9 @@ func (b *batch) applyPolicy(t *triage.Ticket, ev *triage.Event, turn sentiment.T
 			Reason:   "escalation policy failed: " + err.Error(),
 		}
 	}
+	b.tracePolicy(decision)
 	if decision == nil || t.Status != triage.StatusOpen {
-		return nil
+		return false, nil
 	}
 	prio, err := triage.ParsePriority(decision.Priority)
 	if err != nil {
@@ -299,7 +342,7 @@ func (b *batch) applyPolicy(t *triage.Ticket, ev *triage.Event, turn sentiment.T
 	at := ev.At
 	t.EscalatedAt = &at
 	frustration := turn.Frustration
-	return b.record(t, ev.At, triage.KindEscalated, decision.Reason, func(r *triage.Record) {
+	return true, b.record(t, ev.At, triage.KindEscalated, decision.Reason, func(r *triage.Record) {
 		r.Frustration = &frustration
 		r.Scores = t.Reasons
 		name, version := pv.name, pv.version

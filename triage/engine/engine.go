@@ -52,6 +52,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Keywords are operator keywords added to the scorer's lexicon.
 	Keywords []sentiment.Keyword
+	// Now is the clock for times the engine stamps itself, such as a
+	// document's save time; nil means time.Now. Event handling never reads
+	// it: tickets move by event timestamps.
+	Now func() time.Time
 }
 
 // Engine owns all writes to the store.
@@ -61,6 +65,11 @@ type Engine struct {
 	scorer *sentiment.Scorer
 	hub    *Hub
 	policy atomic.Pointer[policyVersion]
+	// scripts holds the latest version of every script, which new tickets
+	// are matched against; cache holds every version tickets run on.
+	scripts atomic.Pointer[scriptSet]
+	cache   scriptCache
+	now     func() time.Time
 
 	work    chan *request
 	done    chan struct{}
@@ -80,6 +89,9 @@ type policyVersion struct {
 type request struct {
 	events []triage.Event
 	action func(tx triage.Tx, b *batch) error
+	// committed, when set, runs on the writer goroutine after the
+	// transaction holding a successful action has committed.
+	committed func()
 
 	results []Result
 	err     error
@@ -87,7 +99,7 @@ type request struct {
 }
 
 // New returns an engine over store, seeding the default escalation policy
-// on first start. Call Run to start the writer.
+// and troubleshooting scripts on first start. Call Run to start the writer.
 func New(store triage.Store, opts Options) (*Engine, error) {
 	log := opts.Logger
 	if log == nil {
@@ -100,8 +112,15 @@ func New(store triage.Store, opts Options) (*Engine, error) {
 		hub:    NewHub(),
 		work:   make(chan *request),
 		done:   make(chan struct{}),
+		now:    opts.Now,
+	}
+	if e.now == nil {
+		e.now = time.Now
 	}
 	if err := e.loadPolicy(); err != nil {
+		return nil, err
+	}
+	if err := e.loadScripts(); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -193,6 +212,9 @@ func (e *Engine) commit(reqs []*request) {
 	}
 	e.log.Debug("committed", "requests", len(reqs), "took", time.Since(start))
 	for _, r := range reqs {
+		if r.committed != nil && r.err == nil {
+			r.committed()
+		}
 		close(r.reply)
 	}
 	e.hub.Publish(b.updates)
