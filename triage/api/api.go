@@ -73,7 +73,7 @@ func NewServer(eng *engine.Engine, info Info, log *slog.Logger) *Server {
 	s.mux.HandleFunc("GET /v1/queue", s.handleQueue)
 	s.mux.HandleFunc("GET /v1/tickets/{id}", s.handleTicket)
 	s.mux.HandleFunc("POST /v1/tickets/{id}/{action}", s.handleTicketAction)
-	s.mux.HandleFunc("GET /v1/history", s.handleHistory)
+	s.registerHistory()
 	s.mux.HandleFunc("GET /v1/stream", s.handleStream)
 	s.registerDocuments()
 	return s
@@ -359,94 +359,6 @@ func (s *Server) handleTicketAction(w http.ResponseWriter, r *http.Request) {
 		s.log.Error("ticket action failed", "err", err, "ticket", id)
 		writeError(w, http.StatusInternalServerError, err)
 	}
-}
-
-// handleHistory streams history records as JSON Lines. The read
-// transaction is held only while records are copied into memory in pages,
-// never across a write to the client.
-func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	from, err := parseTimeParam(q.Get("since"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, fmt.Errorf("since: %w", err))
-		return
-	}
-	to, err := parseTimeParam(q.Get("until"))
-	if err != nil {
-		writeError(w, http.StatusBadRequest, fmt.Errorf("until: %w", err))
-		return
-	}
-	filter := recordFilter{queue: q.Get("queue"), reason: q.Get("reason"), kind: q.Get("kind"), ticket: q.Get("ticket"), agent: q.Get("agent")}
-	if filter.ticket != "" {
-		filter.ticket = normalizeTicketID(filter.ticket)
-	}
-	w.Header().Set("Content-Type", "application/jsonl")
-	enc := json.NewEncoder(w)
-	const page = 1000
-	cursor := from
-	var lastSeq uint64
-	for {
-		var recs []*triage.Record
-		err := s.engine.Store().View(func(tx triage.ReadTx) error {
-			return tx.Records(cursor, to, func(rec *triage.Record) error {
-				if rec.At.Equal(cursor) && rec.Seq <= lastSeq {
-					return nil
-				}
-				recs = append(recs, rec)
-				if len(recs) == page {
-					return triage.ErrStop
-				}
-				return nil
-			})
-		})
-		if err != nil {
-			s.log.Error("read history", "err", err)
-			return
-		}
-		for _, rec := range recs {
-			if filter.match(rec) {
-				if err := enc.Encode(rec); err != nil {
-					return
-				}
-			}
-		}
-		if len(recs) < page {
-			return
-		}
-		cursor, lastSeq = recs[len(recs)-1].At, recs[len(recs)-1].Seq
-	}
-}
-
-type recordFilter struct{ queue, reason, kind, ticket, agent string }
-
-func (f recordFilter) match(rec *triage.Record) bool {
-	if f.queue != "" && rec.Queue != f.queue {
-		return false
-	}
-	if f.kind != "" && string(rec.Kind) != f.kind {
-		return false
-	}
-	if f.ticket != "" && rec.Ticket != f.ticket {
-		return false
-	}
-	if f.agent != "" && (rec.Agent == nil || *rec.Agent != f.agent) {
-		return false
-	}
-	if f.reason != "" && !strings.Contains(strings.ToLower(rec.Reason), strings.ToLower(f.reason)) {
-		return false
-	}
-	return true
-}
-
-func parseTimeParam(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("invalid time %q: use RFC 3339", s)
-	}
-	return t, nil
 }
 
 // handleStream sends live updates as JSON Lines, flushed one by one.
