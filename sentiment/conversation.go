@@ -1,7 +1,6 @@
 package sentiment
 
 import (
-	"hash/fnv"
 	"math"
 	"slices"
 	"strconv"
@@ -9,8 +8,8 @@ import (
 	"unicode/utf8"
 )
 
-// Behaviour and conversation constants. Evidence values are in
-// frustration units (0..1) and combine as independent probabilities.
+// Behaviour and conversation constants. Evidence values are on a 0..1
+// scale and combine as independent probabilities.
 const (
 	// maxTyping is how long a typing indicator stays valid; one that never
 	// turned off is ignored after this and the gap is used instead.
@@ -29,21 +28,39 @@ const (
 	speedEvidence = 0.35
 	// burstWindow is the longest gap between customer messages, with no
 	// reply between them, that counts as a burst.
-	burstWindow     = 15 * time.Second
-	burstEvidence   = 0.12 // per message in the burst, at most maxBurst
-	maxBurst        = 3
-	waitStart       = 2 * time.Minute // unanswered waits start to count here
-	waitFull        = 30 * time.Minute
-	waitEvidence    = 0.3
-	repeatEvidence  = 0.25
-	repeatJaccard   = 0.6
-	minRepeatWords  = 2
-	maxRecent       = 4 // customer messages kept for repeat detection
-	maxSignature    = 24
-	riseRate        = 0.6  // share of the gap closed when evidence exceeds the score
-	decayRate       = 0.15 // share of the gap closed on a calm turn
-	calmDecayRate   = 0.35 // on a turn with positive wording
-	wordingEvidence = 1.0  // scale of message negativity as evidence
+	burstWindow    = 15 * time.Second
+	burstEvidence  = 0.12 // per message in the burst, at most maxBurst
+	maxBurst       = 3
+	waitStart      = 2 * time.Minute // unanswered waits start to count here
+	waitFull       = 30 * time.Minute
+	waitEvidence   = 0.3
+	repeatEvidence = 0.25
+	repeatJaccard  = 0.6
+	minRepeatWords = 2
+	maxRecent      = 4 // customer messages kept for repeat detection
+	maxSignature   = 24
+)
+
+// The conversation score is 1 - exp(-load): every customer turn adds the
+// load of its evidence, -ln(1 - evidenceShare*x) per item x, so that one
+// strongly negative turn carries the score most of the way at once and
+// repeated complaints compound. A turn that adds less than holdLoad is a
+// calm turn, and only a calm turn lets the load decay.
+const (
+	// evidenceShare scales each evidence item before it adds load, so
+	// that a single turn of negativity 0.9 lifts a calm conversation to
+	// 0.86, and a second negative turn is needed to pass 0.9.
+	evidenceShare = 0.95
+	// holdLoad is the load, from an evidence item of about 0.19, below
+	// which a turn counts as calm.
+	holdLoad = 0.2
+	// neutralKeep is the share of the load kept on a calm turn with
+	// neutral wording; calmKeep is kept on one whose valence is 1, with
+	// positive wording in between scaled by its valence.
+	neutralKeep = 0.9
+	calmKeep    = 0.4
+	// maxFrustration keeps the load finite when a stored score is 1.
+	maxFrustration = 0.999
 )
 
 // Event is one conversation event as the scorer needs it.
@@ -98,9 +115,9 @@ type Turn struct {
 	// Burst is true when the message came in quick succession after
 	// another customer message with no reply between them.
 	Burst bool
-	// Reasons lists the wording, behaviour and conversation
-	// contributions. Wording weights are in lexicon units, the rest in
-	// frustration units.
+	// Reasons lists the wording reasons, then the behaviour ones, then a
+	// summary of the score's change with weight 0. Every weight is
+	// evidence on a 0..1 scale, positive when it raises frustration.
 	Reasons []Reason
 }
 
@@ -137,16 +154,19 @@ func (s *Scorer) Observe(st *State, ev Event) (Turn, bool) {
 
 func (s *Scorer) customerTurn(st *State, ev Event) Turn {
 	st.Closed = false
-	t := Turn{Message: s.Message(ev.Text)}
-	t.Reasons = append(t.Reasons, t.Message.Reasons...)
+	sc := s.pool.Get().(*scratch)
+	sc.reset()
+	defer s.pool.Put(sc)
 
-	evidence := []float64{t.Message.Negativity * wordingEvidence}
-	if t.Message.Negativity > 0 {
-		t.Reasons = append(t.Reasons, Reason{Rule: "wording", Weight: evidence[0],
-			Text: "negative wording " + fmt2(t.Message.Negativity)})
-	}
+	// The turn's reasons share one array with the wording's, with room
+	// for the behaviour and summary reasons after them.
+	t := Turn{Message: s.message(ev.Text, sc, turnReasons)}
+	t.Reasons = t.Message.Reasons[:len(t.Message.Reasons):cap(t.Message.Reasons)]
+	t.Message.Reasons = t.Message.Reasons[:len(t.Message.Reasons):len(t.Message.Reasons)]
+
+	load := evidenceLoad(t.Message.Negativity)
 	add := func(r Reason) {
-		evidence = append(evidence, r.Weight)
+		load += evidenceLoad(r.Weight)
 		t.Reasons = append(t.Reasons, r)
 	}
 
@@ -187,8 +207,7 @@ func (s *Scorer) customerTurn(st *State, ev Event) Turn {
 		st.WaitingSince = ev.At
 	}
 
-	sig := signature(s, ev.Text)
-	if len(sig) >= minRepeatWords {
+	if sig := s.signature(sc); len(sig) >= minRepeatWords {
 		for _, old := range st.Recent {
 			if jaccard(sig, old) >= repeatJaccard {
 				rule, description := "repeated-message", "repeats an earlier message"
@@ -205,29 +224,26 @@ func (s *Scorer) customerTurn(st *State, ev Event) Turn {
 		}
 	}
 
-	e := 1.0
-	for _, x := range evidence {
-		e *= 1 - clamp(x, 0, 1)
-	}
-	e = 1 - e
 	prev := st.Frustration
-	next := prev
-	if e > prev {
-		next = prev + (e-prev)*riseRate
-		t.Reasons = append(t.Reasons, Reason{Rule: "rise", Weight: next - prev,
-			Text: "frustration " + fmt2(prev) + " → " + fmt2(next) + " (turn evidence " + fmt2(e) + ")"})
-	} else {
-		rate := decayRate
+	keep := 1.0
+	if load < holdLoad {
+		keep = neutralKeep
 		if t.Message.Valence > 0 && t.Message.Readable {
-			rate += (calmDecayRate - decayRate) * t.Message.Valence
-		}
-		next = prev - (prev-e)*rate
-		if next < prev {
-			t.Reasons = append(t.Reasons, Reason{Rule: "decay", Weight: next - prev,
-				Text: "calm turn: frustration " + fmt2(prev) + " → " + fmt2(next)})
+			keep -= (neutralKeep - calmKeep) * t.Message.Valence
 		}
 	}
-	next = clamp(next, 0, 1)
+	carried := -math.Log1p(-math.Min(prev, maxFrustration)) * keep
+	next := clamp(1-math.Exp(-(carried+load)), 0, 1)
+	// The change of the score restates the evidence above, so its reason
+	// has weight 0 and never counts twice.
+	switch {
+	case next > prev:
+		t.Reasons = append(t.Reasons, Reason{Rule: "rise",
+			Text: "frustration " + fmt2(prev) + " → " + fmt2(next)})
+	case next < prev:
+		t.Reasons = append(t.Reasons, Reason{Rule: "decay",
+			Text: "calm turn: frustration " + fmt2(prev) + " → " + fmt2(next)})
+	}
 	st.Frustration = next
 	t.Frustration = next
 	st.Turns++
@@ -236,6 +252,16 @@ func (s *Scorer) customerTurn(st *State, ev Event) Turn {
 	}
 	st.TypingAt = time.Time{}
 	return t
+}
+
+// turnReasons is the room left after a message's reasons for a turn's
+// behaviour and summary reasons.
+const turnReasons = 6
+
+// evidenceLoad returns the load that an evidence item x in [0, 1] adds to
+// the conversation score.
+func evidenceLoad(x float64) float64 {
+	return -math.Log1p(-evidenceShare * clamp(x, 0, 1))
 }
 
 // typingSpeed returns characters per second for a customer message: from
@@ -280,13 +306,9 @@ func (st *State) updateBaseline(speed float64) {
 	st.BaselineTurns++
 }
 
-// signature returns the sorted hashes of a message's content words, for
+// signature returns the sorted hashes of the content words in sc, for
 // spotting a customer who repeats themselves.
-func signature(s *Scorer, text string) []uint32 {
-	sc := s.pool.Get().(*scratch)
-	sc.reset()
-	defer s.pool.Put(sc)
-	s.lex.tokenize(text, sc)
+func (s *Scorer) signature(sc *scratch) []uint32 {
 	var sig []uint32
 	for i := range sc.toks {
 		t := &sc.toks[i]
@@ -296,9 +318,10 @@ func signature(s *Scorer, text string) []uint32 {
 		if t.entry >= 0 && s.lex.entries[t.entry].flags&(flagEnglish|flagLexicon) == flagEnglish {
 			continue // a function word
 		}
-		h := fnv.New32a()
-		h.Write(sc.lower[t.lo:t.hi])
-		sig = append(sig, h.Sum32())
+		if sig == nil {
+			sig = make([]uint32, 0, maxSignature)
+		}
+		sig = append(sig, fnv32a(sc.lower[t.lo:t.hi]))
 	}
 	slices.Sort(sig)
 	sig = slices.Compact(sig)
@@ -306,6 +329,16 @@ func signature(s *Scorer, text string) []uint32 {
 		sig = sig[:maxSignature]
 	}
 	return sig
+}
+
+// fnv32a returns the 32-bit FNV-1a hash of b.
+func fnv32a(b []byte) uint32 {
+	h := uint32(2166136261)
+	for _, c := range b {
+		h ^= uint32(c)
+		h *= 16777619
+	}
+	return h
 }
 
 // jaccard returns |a∩b| / |a∪b| for two sorted sets.

@@ -45,8 +45,8 @@ type Message struct {
 	// in a language with no lexicon. Emoji, emoticons and punctuation are
 	// still scored.
 	Readable bool
-	// Reasons lists every contribution to the raw score; their weights add
-	// up to it.
+	// Reasons lists every contribution to the wording's score. Their
+	// weights add up to Negativity when it is above 0.
 	Reasons []Reason
 }
 
@@ -56,10 +56,15 @@ type Reason struct {
 	// "negation", "caps", "exclamation", "support-phrase", "typing-speed",
 	// "burst" or "decay".
 	Rule string
-	// Text explains the contribution, for example `"useless" (-1.80)`.
+	// Text explains the contribution, for example `"useless" (lexicon
+	// -1.80)`: a wording reason ends with its value in lexicon units.
 	Text string
-	// Weight is the amount added: lexicon units (-4..4 per word) for
-	// wording, frustration units (0..1) for behaviour and conversation.
+	// Weight is the contribution on the 0..1 scale of the evidence that
+	// the conversation score combines, positive when it raises
+	// frustration. A message's wording reasons add up to its Negativity,
+	// or to a negative total when praise outweighs complaints. A weight
+	// of 0 marks a summary of other reasons, such as the rise or decay of
+	// the conversation score, which must not count twice.
 	Weight float64
 	// Spans are the byte ranges of the message text that matched.
 	Spans []Span
@@ -110,6 +115,7 @@ type contribution struct {
 	start, end int32
 	tok        int32 // token index, -1 for message-wide rules
 	base       bool  // the word's own valence, not a modifier
+	praise     bool  // counts as praise, set by totals and emphasis
 	note       string
 }
 
@@ -118,7 +124,12 @@ func (s *Scorer) Message(text string) Message {
 	sc := s.pool.Get().(*scratch)
 	sc.reset()
 	defer s.pool.Put(sc)
+	return s.message(text, sc, 0)
+}
 
+// message scores text with the scratch space sc, which it leaves holding
+// the tokens. The returned reasons have room for extra more.
+func (s *Scorer) message(text string, sc *scratch, extra int) Message {
 	lx := s.lex
 	lx.tokenize(text, sc)
 	lang, readable := detectLanguage(sc)
@@ -130,19 +141,13 @@ func (s *Scorer) Message(text string) Message {
 			note: "wording in " + lang + " not scored: no lexicon for it"})
 	}
 	s.scoreSymbols(sc)
-	sum, neg, pos := sc.totals()
-	emphasized := s.emphasis(text, sc, sum)
-	if d := emphasized - sum; d < 0 {
-		neg -= d
-	} else {
-		pos += d
-	}
-	sum = emphasized
+	sum := sc.totals()
+	sum = s.emphasis(text, sc, sum)
 	m.Valence = clamp(sum/math.Sqrt(sum*sum+normAlpha), -1, 1)
-	if x := neg - praiseOffset*pos; x > 0 {
-		m.Negativity = clamp(x/math.Sqrt(x*x+negativityAlpha), 0, 1)
-	}
-	m.Reasons = sc.reasons(text)
+	net := sc.netNegative()
+	scale := 1 / math.Sqrt(net*net+negativityAlpha)
+	m.Negativity = clamp(net*scale, 0, 1)
+	m.Reasons = sc.reasons(text, scale, extra)
 	return m
 }
 
@@ -204,8 +209,8 @@ func (s *Scorer) scoreWords(text string, sc *scratch) {
 		if e.flags&flagInability != 0 && s.inability(sc, i) {
 			continue
 		}
-		if e.flags&flagBooster != 0 || e.valence == 0 {
-			continue
+		if e.valence == 0 || e.flags&flagBooster != 0 && (e.flags&flagProfanity == 0 || s.intensifies(sc, i)) {
+			continue // a profane intensifier with nothing to intensify is scored as profanity
 		}
 		if (sc.wordIs(i, "kind") || sc.wordIs(i, "sort")) && sc.wordIs(i+1, "of") {
 			continue
@@ -276,7 +281,7 @@ func (s *Scorer) modifiers(sc *scratch, i int, v float64, capsDiff bool) {
 			f = lx.entries[u.entry].flags
 			boost = lx.entries[u.entry].boost
 		}
-		if f&flagBooster != 0 && f&flagLexicon == 0 || sc.wordIs(j, "of") && (sc.wordIs(j-1, "kind") || sc.wordIs(j-1, "sort")) {
+		if f&flagBooster != 0 && (f&flagLexicon == 0 || f&flagProfanity != 0) || sc.wordIs(j, "of") && (sc.wordIs(j-1, "kind") || sc.wordIs(j-1, "sort")) {
 			if boost == 0 {
 				boost = boostDown
 			}
@@ -308,6 +313,23 @@ func (s *Scorer) modifiers(sc *scratch, i int, v float64, capsDiff bool) {
 	if sc.wordIs(i-1, "least") && !sc.wordIs(i-2, "at") && !sc.wordIs(i-2, "very") {
 		add("negation", v*(negationScalar-1), i-1)
 	}
+}
+
+// intensifies reports whether a sentiment word follows token i within
+// three words of the same clause, so that the intensifier at i modifies it.
+func (s *Scorer) intensifies(sc *scratch, i int) bool {
+	for j := i + 1; j <= i+3 && j < len(sc.toks); j++ {
+		u := &sc.toks[j]
+		if u.kind != kindWord || u.clause != sc.toks[i].clause {
+			return false
+		}
+		if u.entry >= 0 {
+			if e := &s.lex.entries[u.entry]; e.valence != 0 && e.flags&flagBooster == 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // hasNT reports whether token j ends in "n't" or "nt" as contractions do.
@@ -466,29 +488,42 @@ func (s *Scorer) scoreSymbols(sc *scratch) {
 	}
 }
 
-// totals returns the raw sum and the summed negative and positive
-// evidence, per token after its modifiers.
-func (sc *scratch) totals() (sum, neg, pos float64) {
-	var cur int32 = -2
-	acc := 0.0
-	flush := func() {
-		if acc < 0 {
-			neg -= acc
-		} else {
-			pos += acc
+// totals returns the raw sum of the contributions and marks each one's
+// side: a token's contributions, its word and the modifiers around it, are
+// negative evidence together when their sum is negative and praise
+// otherwise.
+func (sc *scratch) totals() float64 {
+	sum := 0.0
+	for k := 0; k < len(sc.contrib); {
+		m, group := k, 0.0
+		for m < len(sc.contrib) && sc.contrib[m].tok == sc.contrib[k].tok {
+			group += sc.contrib[m].value
+			m++
 		}
-		acc = 0
-	}
-	for _, c := range sc.contrib {
-		sum += c.value
-		if c.tok != cur {
-			flush()
-			cur = c.tok
+		for ; k < m; k++ {
+			sc.contrib[k].praise = group > 0
 		}
-		acc += c.value
+		sum += group
 	}
-	flush()
-	return sum, neg, pos
+	return sum
+}
+
+// netNegative returns the negative evidence less praiseOffset of the
+// praise, in lexicon units. Negativity maps it to [0, 1].
+func (sc *scratch) netNegative() float64 {
+	net := 0.0
+	for k := range sc.contrib {
+		net += sc.contrib[k].share()
+	}
+	return net
+}
+
+// share returns the part of the net negative evidence that c carries.
+func (c *contribution) share() float64 {
+	if c.praise {
+		return -praiseOffset * c.value
+	}
+	return -c.value
 }
 
 // emphasis adds repeated '!' and '?' and a message written all in
@@ -519,6 +554,9 @@ func (s *Scorer) emphasis(text string, sc *scratch, sum float64) float64 {
 	if dir == 0 {
 		return sum
 	}
+	// The emphasis goes with the direction of the sum, so it is praise
+	// when the message reads as praise.
+	praise := dir > 0
 	spans := func(mark byte) (int32, int32) {
 		for _, sp := range sc.bangs {
 			if strings.IndexByte(text[sp.Start:sp.End], mark) >= 0 {
@@ -530,50 +568,53 @@ func (s *Scorer) emphasis(text string, sc *scratch, sum float64) float64 {
 	if bang > 0 {
 		a, b := spans('!')
 		sc.contrib = append(sc.contrib, contribution{rule: "exclamation", value: dir * bang,
-			start: a, end: b, tok: -1, note: strconv.Itoa(sc.nBang) + " exclamation marks"})
+			start: a, end: b, tok: -1, praise: praise, note: strconv.Itoa(sc.nBang) + " exclamation marks"})
 		sum += dir * bang
 	}
 	if quest > 0 {
 		a, b := spans('?')
 		sc.contrib = append(sc.contrib, contribution{rule: "question", value: dir * quest,
-			start: a, end: b, tok: -1, note: strconv.Itoa(sc.nQuest) + " question marks"})
+			start: a, end: b, tok: -1, praise: praise, note: strconv.Itoa(sc.nQuest) + " question marks"})
 		sum += dir * quest
 	}
 	if shout > 0 {
 		sc.contrib = append(sc.contrib, contribution{rule: "caps", value: dir * shout,
-			start: 0, end: int32(len(text)), tok: -1, note: "message written in capitals"})
+			start: 0, end: int32(len(text)), tok: -1, praise: praise, note: "message written in capitals"})
 		sum += dir * shout
 	}
 	return sum
 }
 
 // reasons writes the contributions out as Reasons, with all texts in one
-// string and all spans in one slice.
-func (sc *scratch) reasons(text string) []Reason {
+// string and all spans in one slice. A reason's weight is its share of
+// the net negative evidence times scale, so that the weights add up to
+// the message's signed negativity. The slice has room for extra more.
+func (sc *scratch) reasons(text string, scale float64, extra int) []Reason {
 	n := len(sc.contrib)
-	if n == 0 {
+	if n == 0 && extra == 0 {
 		return nil
 	}
 	if n > maxReasons {
 		n = maxReasons
 	}
-	out := make([]Reason, n)
+	out := make([]Reason, n, n+extra)
 	spans := make([]Span, n)
-	buf := make([]byte, 0, n*24)
-	ends := make([]int, n)
+	buf := sc.text[:0]
+	ends := sc.ends[:0]
 	for k := 0; k < n; k++ {
 		c := &sc.contrib[k]
 		if k == maxReasons-1 && len(sc.contrib) > maxReasons {
-			rest := 0.0
-			for _, d := range sc.contrib[k:] {
-				rest += d.value
+			rest, weight := 0.0, 0.0
+			for i := k; i < len(sc.contrib); i++ {
+				rest += sc.contrib[i].value
+				weight += sc.contrib[i].share() * scale
 			}
 			buf = strconv.AppendInt(buf, int64(len(sc.contrib)-k), 10)
-			buf = append(buf, " more contributions ("...)
+			buf = append(buf, " more contributions (lexicon "...)
 			buf = appendSigned(buf, rest)
 			buf = append(buf, ')')
-			out[k] = Reason{Rule: "more", Weight: rest}
-			ends[k] = len(buf)
+			out[k] = Reason{Rule: "more", Weight: weight}
+			ends = append(ends, len(buf))
 			break
 		}
 		if c.end > c.start {
@@ -590,12 +631,12 @@ func (sc *scratch) reasons(text string) []Reason {
 		}
 		buf = append(buf, c.note...)
 		if c.rule != "language" {
-			buf = append(buf, " ("...)
+			buf = append(buf, " (lexicon "...)
 			buf = appendSigned(buf, c.value)
 			buf = append(buf, ')')
 		}
-		ends[k] = len(buf)
-		out[k] = Reason{Rule: c.rule, Weight: c.value}
+		ends = append(ends, len(buf))
+		out[k] = Reason{Rule: c.rule, Weight: c.share() * scale}
 		if c.end > c.start {
 			spans[k] = Span{int(c.start), int(c.end)}
 			out[k].Spans = spans[k : k+1 : k+1]
@@ -607,6 +648,7 @@ func (sc *scratch) reasons(text string) []Reason {
 		out[k].Text = all[from:ends[k]]
 		from = ends[k]
 	}
+	sc.text, sc.ends = buf, ends
 	return out
 }
 

@@ -86,21 +86,57 @@ func TestMessageEmphasisRaisesNegativity(t *testing.T) {
 	}
 }
 
-func TestMessageReasonsSumToRawScore(t *testing.T) {
+func TestMessageReasonsSumToNegativity(t *testing.T) {
 	for _, text := range []string{
 		"I love it but the delivery was TERRIBLE!!!",
 		"not bad, not bad at all :)",
 		"oh great, still not working. thanks a lot",
 		"no one has replied in 3 days, this is a joke",
+		"great, thank you so much!!",
 	} {
 		m := scorer.Message(text)
 		sum := 0.0
 		for _, r := range m.Reasons {
 			sum += r.Weight
 		}
-		want := sum / math.Sqrt(sum*sum+normAlpha)
-		if math.Abs(want-m.Valence) > 1e-9 {
-			t.Errorf("%q: Valence %.4f, reasons give %.4f", text, m.Valence, want)
+		if want := math.Max(sum, 0); math.Abs(want-m.Negativity) > 1e-9 {
+			t.Errorf("%q: Negativity %.4f, reasons add up to %.4f", text, m.Negativity, sum)
+		}
+		if m.Valence < 0 && sum <= 0 {
+			t.Errorf("%q: Valence %.4f but reasons add up to %.4f, want above 0", text, m.Valence, sum)
+		}
+	}
+}
+
+func TestMessageReasonWeightSigns(t *testing.T) {
+	cases := []struct {
+		text, rule string
+		positive   bool // the reason must raise frustration
+	}{
+		{"this app is useless", "negative-word", true},
+		{"the login is still not working", "support-phrase", true},
+		{"wtf is this", "profanity", true},
+		{"great, thank you", "positive-word", false},
+		{"yes, the app is useless", "positive-word", false},
+		{"this is TERRIBLE service", "caps", true},
+	}
+	for _, c := range cases {
+		m := scorer.Message(c.text)
+		found := false
+		for _, r := range m.Reasons {
+			if r.Rule != c.rule {
+				continue
+			}
+			found = true
+			if (r.Weight > 0) != c.positive {
+				t.Errorf("%q: %s reason %q has weight %+.3f, want positive %v", c.text, r.Rule, r.Text, r.Weight, c.positive)
+			}
+			if !strings.Contains(r.Text, "(lexicon ") {
+				t.Errorf("%q: reason text %q lacks the lexicon value", c.text, r.Text)
+			}
+		}
+		if !found {
+			t.Errorf("%q: no %s reason in %v", c.text, c.rule, m.Reasons)
 		}
 	}
 }

@@ -42,6 +42,8 @@ type scratch struct {
 	enHits   int
 	other    [8]int
 	contrib  []contribution
+	text     []byte // reason texts while they are written
+	ends     []int  // end of each reason's text in text
 }
 
 // otherLangOrder fixes the order in which other languages are compared,

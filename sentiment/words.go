@@ -95,8 +95,10 @@ var supportWords = map[string]float64{
 	"ripoff":         -2.5,
 	"promised":       -1.0,
 	"slow":           -1.2,
+	"incorrect":      -1.5,
 	"support":        0,   // a department in support chats, not approval
 	"please":         0.6, // politeness in a request rather than praise
+	"help":           0,   // a request in support chats, not approval
 }
 
 // sarcasmMarkers are phrases that, next to negative evidence, turn the
@@ -154,7 +156,8 @@ func supportPhrases() []phrase {
 		for _, aux := range []string{"", "has ", "have ", "had ", "will ", "is ", "ever "} {
 			for _, verb := range []string{"replied", "responded", "answered", "helped",
 				"called", "contacted", "reply", "respond", "answer", "help", "call",
-				"replying", "responding", "answering", "helping", "cares", "care", "bothered"} {
+				"replying", "responding", "answering", "helping", "cares", "care", "bothered",
+				"replies", "responds", "answers", "helps", "calls", "reads", "listens"} {
 				add(-2.2, subj+" "+aux+verb)
 			}
 		}
@@ -185,6 +188,12 @@ func supportPhrases() []phrase {
 		"never flying", "never fly", "switching to", "switch providers",
 		"leaving for")
 	add(-1.5, "cancel my order", "cancel my", "want to cancel")
+	add(-2.0, "other companies", "another company", "other providers", "another provider",
+		"go elsewhere", "going elsewhere", "shop elsewhere", "a competitor", "your competitors",
+		"your competition")
+	add(-2.0, "you lie", "y'all lie", "yall lie", "they lie", "lie to", "lie about",
+		"no patience", "lost patience", "losing patience", "out of patience",
+		"NEG have the patience", "NEG have any patience")
 	add(-3.0, "speak to a manager", "speak to your manager", "speak to a supervisor",
 		"talk to a manager", "talk to your manager", "talk to a supervisor",
 		"speak with a manager", "speak with a supervisor", "talk with a manager",

@@ -84,9 +84,14 @@ func renderEvent(e *triage.StoredEvent, at time.Time, width int, st Styles) []st
 	}
 	lines = append(lines, wrapIndented(st.Dim.Render(analysisSummary(e.Analysis)), width, indent)...)
 	for _, r := range e.Analysis.Reasons {
+		// A positive weight raises frustration. A weight of 0 marks a
+		// summary, such as the change of the score, and shows no number.
 		weight := fmt.Sprintf("%+.2f", r.Weight)
-		if r.Weight > 0 {
+		switch {
+		case r.Weight > 0:
 			weight = st.Hot.Render(weight)
+		case r.Weight == 0:
+			weight = strings.Repeat(" ", len(weight))
 		}
 		text := weight + " " + sanitizeLine(r.Rule)
 		if r.Text != "" {
