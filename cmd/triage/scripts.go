@@ -44,6 +44,7 @@ language.`,
 		newScriptsApplyCommand(),
 		newScriptsVersionsCommand(),
 		newScriptsRollbackCommand(),
+		newScriptsTestCommand(),
 	)
 	return cmd
 }
