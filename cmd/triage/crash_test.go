@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -152,5 +156,46 @@ func checkFile(t *testing.T, path string, round int) {
 	defer db.Close()
 	if err := db.Check(); err != nil {
 		t.Fatalf("round %d: consistency check after crash: %v", round, err)
+	}
+}
+
+// TestFullDiskLeavesNoPartialWrite runs the daemon with a file size limit
+// (RLIMIT_FSIZE, as a full disk would act) and checks that a batch that
+// does not fit fails with a clear error, stores nothing, and leaves the
+// daemon answering.
+func TestFullDiskLeavesNoPartialWrite(t *testing.T) {
+	dir := shortTempDir(t)
+	d := &desk{t: t, dir: dir, db: filepath.Join(dir, "t.db"), socket: filepath.Join(dir, "t.sock")}
+	d.stderr = &bytes.Buffer{}
+	// The limit is in 1024-byte blocks: the empty database fits, a batch
+	// of a thousand events does not.
+	d.cmd = exec.Command("bash", "-c", `ulimit -f 200 && exec "$0" serve`, triageBin)
+	d.cmd.Env = d.env()
+	d.cmd.Stderr = d.stderr
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	d.exited = make(chan error, 1)
+	go func() { d.exited <- d.cmd.Wait() }()
+	t.Cleanup(d.stop)
+	waitForDaemon(t, d)
+
+	_, err := d.client().Ingest(context.Background(), crashEvents(1000))
+	if err == nil || !strings.Contains(err.Error(), "file too large") {
+		t.Fatalf("ingest past the size limit: %v, want an error naming the cause", err)
+	}
+	if _, err := d.client().Info(context.Background()); err != nil {
+		t.Fatalf("daemon stopped answering after a failed commit: %v", err)
+	}
+	tickets, err := d.client().Queue(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tickets) != 0 {
+		t.Errorf("%d tickets stored from a failed commit, want none", len(tickets))
+	}
+	// A small batch that fits still goes through.
+	if _, err := d.client().Ingest(context.Background(), crashEvents(3)); err != nil {
+		t.Errorf("small ingest after the failure: %v", err)
 	}
 }

@@ -86,6 +86,12 @@ func (d *desk) start() {
 	}
 	d.exited = make(chan error, 1)
 	go func() { d.exited <- d.cmd.Wait() }()
+	waitForDaemon(d.t, d)
+}
+
+// waitForDaemon waits until the started daemon answers on its socket.
+func waitForDaemon(t *testing.T, d *desk) {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		c := client.New(d.socket)
@@ -97,11 +103,11 @@ func (d *desk) start() {
 		}
 		select {
 		case err := <-d.exited:
-			d.t.Fatalf("daemon exited before answering: %v\n%s", err, d.stderr)
+			t.Fatalf("daemon exited before answering: %v\n%s", err, d.stderr)
 		default:
 		}
 		if time.Now().After(deadline) {
-			d.t.Fatalf("daemon did not answer within 30s: %v\n%s", err, d.stderr)
+			t.Fatalf("daemon did not answer within 30s: %v\n%s", err, d.stderr)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
