@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -420,16 +421,16 @@ func outcomeOf(run *engine.ReplayResult) outcome {
 	return o
 }
 
+// scriptPrefix is how the engine starts the reason of a script's record.
+var scriptPrefix = regexp.MustCompile(`^script \S+ version \d+ `)
+
 // causeOf names the rule or script step behind a record, without the
-// values that vary between conversations.
+// script's version and the values that vary between conversations.
 func causeOf(turn engine.ReplayTurn, rec *triage.Record) string {
 	if turn.Policy != nil && rec.Kind == triage.KindEscalated && strings.HasPrefix(rec.Reason, "rule ") {
 		return "policy rule " + turn.Policy.Rule
 	}
-	if _, after, ok := strings.Cut(rec.Reason, " step "); ok {
-		return "step " + after
-	}
-	return rec.Reason
+	return scriptPrefix.ReplaceAllString(rec.Reason, "")
 }
 
 func (o outcome) describe() string {
@@ -578,25 +579,50 @@ func sortedKeys(m map[int]int, other *summary, get func(summary) map[int]int) []
 }
 
 // printDivergence names the first turn at which two replays of one
-// conversation differ, and how each ends.
+// conversation differ, and how each ends. Turns are compared by what
+// happened (transitions, actions, history records and where they led),
+// not by the version numbers in the records' reasons.
 func printDivergence(w io.Writer, labelA string, a *engine.ReplayResult, labelB string, b *engine.ReplayResult) {
 	n := min(len(a.Turns), len(b.Turns))
 	for i := 0; i < n; i++ {
-		da, db := turnDetails(a.Turns[i]), turnDetails(b.Turns[i])
-		if strings.Join(da, "\n") == strings.Join(db, "\n") && a.Turns[i].Step == b.Turns[i].Step {
+		if turnKey(a.Turns[i]) == turnKey(b.Turns[i]) {
 			continue
 		}
 		fmt.Fprintf(w, "the versions part ways at turn %d (%s):\n", i+1, a.Turns[i].Event.At.UTC().Format(time.RFC3339))
-		fmt.Fprintf(w, "  %s, in step %q:\n", labelA, a.Turns[i].Step)
-		for _, line := range da {
-			fmt.Fprintf(w, "    %s\n", line)
-		}
-		fmt.Fprintf(w, "  %s, in step %q:\n", labelB, b.Turns[i].Step)
-		for _, line := range db {
-			fmt.Fprintf(w, "    %s\n", line)
+		for _, side := range []struct {
+			label string
+			turn  engine.ReplayTurn
+		}{{labelA, a.Turns[i]}, {labelB, b.Turns[i]}} {
+			fmt.Fprintf(w, "  %s, in step %q:\n", side.label, side.turn.Step)
+			for _, line := range turnDetails(side.turn) {
+				fmt.Fprintf(w, "    %s\n", line)
+			}
 		}
 		fmt.Fprintf(w, "  outcome with %s: %s\n", labelB, outcomeOf(b).describe())
 		return
 	}
 	fmt.Fprintf(w, "%s takes the same path\n", labelB)
+}
+
+// turnKey sums up what a turn did, for comparing two versions.
+func turnKey(turn engine.ReplayTurn) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "step %s;", turn.Step)
+	if turn.Policy != nil {
+		fmt.Fprintf(&b, "policy %s;", turn.Policy.Rule)
+	}
+	for _, s := range turn.Steps {
+		fmt.Fprintf(&b, "%s>%s;", s.From, s.To)
+		for _, f := range s.Fired {
+			fmt.Fprintf(&b, "fired %s/%d;", f.Step, f.Index)
+		}
+		for _, a := range s.Actions {
+			fmt.Fprintf(&b, "%s %s %s %s %s;", a.Kind, a.Step, a.Text, a.Queue, a.Priority)
+		}
+		fmt.Fprintf(&b, "limit %t;error %s;", s.LimitReached, s.Error)
+	}
+	for _, rec := range turn.Records {
+		fmt.Fprintf(&b, "record %s %s %s %s;", rec.Kind, rec.Queue, rec.Priority, causeOf(turn, rec))
+	}
+	return b.String()
 }
