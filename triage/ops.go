@@ -225,6 +225,9 @@ type ErasureSummary struct {
 	// rewrite that drops the deleted data from free pages, in bytes.
 	SizeBefore int64 `json:"size_before"`
 	SizeAfter  int64 `json:"size_after"`
+	// RewriteError is set when the deletion committed but the rewrite
+	// failed, so that the deleted bytes stay in the file's free pages.
+	RewriteError string `json:"rewrite_error,omitempty"`
 }
 
 // MetaErasurePrefix starts the meta keys under which each erasure's
