@@ -69,8 +69,8 @@ func (c *Client) Rollback(ctx context.Context, kind, name string, version int) (
 }
 
 // saveDocument sends a request that stores a document version and decodes
-// the stored version. A 422 answer becomes a *scripts.ValidationError;
-// other errors are those of Client.do.
+// the stored version. A 422 answer becomes a *scripts.ValidationError,
+// and other errors take the forms Client.do returns.
 func (c *Client) saveDocument(ctx context.Context, method, path, source string, body io.Reader) (*triage.Document, error) {
 	req, err := http.NewRequestWithContext(ctx, method, "http://triage"+path, body)
 	if err != nil {

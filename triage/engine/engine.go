@@ -65,8 +65,8 @@ type Engine struct {
 	scorer *sentiment.Scorer
 	hub    *Hub
 	policy atomic.Pointer[policyVersion]
-	// scripts holds the latest version of every script, which new tickets
-	// are matched against; cache holds every version tickets run on.
+	// scripts is the latest version of every script, which new tickets
+	// are matched against. cache keeps every version that tickets run on.
 	scripts atomic.Pointer[scriptSet]
 	cache   scriptCache
 	now     func() time.Time
