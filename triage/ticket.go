@@ -300,4 +300,8 @@ type Update struct {
 	// Reset asks the subscriber to drop what it has and load a snapshot,
 	// because updates it missed are no longer kept.
 	Reset bool `json:"reset,omitempty"`
+	// Notice is a message for every console, such as "the daemon is
+	// stopping". An update that carries only a notice may have Seq 0,
+	// and then takes no place in the sequence.
+	Notice string `json:"notice,omitempty"`
 }

@@ -19,19 +19,33 @@ const (
 	wideLayout = 110
 )
 
+// contentWidths are the display widths of the longest id, short reason
+// and claimer among the listed tickets. Columns shrink to them, so that
+// the last message gets the cells they leave free.
+type contentWidths struct {
+	id, reason, claimed int
+}
+
 // columns is the queue's column layout for one terminal width. A zero
 // width means the column is dropped; the message column takes the rest.
 type columns struct {
 	id, trend, message, reason, claimed int
 }
 
-// queueLayout fits the columns into width. When the last message would
-// get fewer than minMessageWidth cells, it drops the trend, then the
-// reason, then the claimer.
-func queueLayout(width, idWidth int) columns {
-	c := columns{id: min(max(idWidth, 4), 10), trend: 6, reason: 12, claimed: 8}
+// queueLayout fits the columns into width. Each variable column is as
+// wide as its content and its title, up to a cap that depends on width.
+// When the last message would get fewer than minMessageWidth cells, it
+// drops the trend, then the reason, then the claimer.
+func queueLayout(width int, content contentWidths) columns {
+	idCap, trend, reasonCap, claimedCap := 10, 5, 14, 8
 	if width >= wideLayout {
-		c = columns{id: min(max(idWidth, 4), 14), trend: triage.TrendLength, reason: 22, claimed: 12}
+		idCap, trend, reasonCap, claimedCap = 14, triage.TrendLength, 22, 12
+	}
+	c := columns{
+		id:      columnWidth(content.id, len("TICKET"), idCap),
+		trend:   trend,
+		reason:  columnWidth(content.reason, len("REASON"), reasonCap),
+		claimed: columnWidth(content.claimed, len("CLAIMED"), claimedCap),
 	}
 	drops := []*int{&c.trend, &c.reason, &c.claimed}
 	for {
@@ -44,6 +58,11 @@ func queueLayout(width, idWidth int) columns {
 	}
 	c.message = max(c.message, 1)
 	return c
+}
+
+// columnWidth is content clamped between the title's width and limit.
+func columnWidth(content, title, limit int) int {
+	return min(max(content, title), limit)
 }
 
 // used is the width of every column but the message, with the one-cell
@@ -104,18 +123,8 @@ func (m *Model) queueRow(t *triage.Ticket, selected bool, c columns) string {
 	if t.WaitingSince != nil {
 		wait = formatWait(m.now().Sub(*t.WaitingSince))
 	}
-	reason := t.EscalationReason
-	if reason == "" {
-		reason = strings.Join(t.Reasons, ", ")
-	}
-	claimed := ""
-	mine := false
-	if t.ClaimedBy != nil {
-		claimed = sanitizeLine(*t.ClaimedBy)
-		if m.agent != "" && *t.ClaimedBy == m.agent {
-			claimed, mine = "you", true
-		}
-	}
+	reason := shortReason(t)
+	claimed, mine := m.claimedCell(t)
 
 	priority := fit(t.Priority.String(), priorityWidth)
 	frustration := fitRight(frustrationText(t.Frustration), frustrationWidth)
@@ -145,11 +154,33 @@ func (m *Model) queueRow(t *triage.Ticket, selected bool, c columns) string {
 		fitRight(sparkline(t.Trend, c.trend), c.trend),
 		fit(sanitizeLine(t.ID), c.id),
 		fit(sanitizeLine(t.LastCustomerMessage), c.message),
-		fit(sanitizeLine(reason), c.reason),
+		fit(reason, c.reason),
 		claimedCell,
 	)
 	if selected {
 		return st.Selected.Render(row)
 	}
 	return row
+}
+
+// shortReason names why a ticket is listed in a few words: the rule
+// behind its last escalation, such as "manager" for a reason "rule
+// manager: …", or else its frustration reasons.
+func shortReason(t *triage.Ticket) string {
+	if t.EscalationReason != "" {
+		return sanitizeLine(triage.RuleOf(&triage.Record{Reason: t.EscalationReason}))
+	}
+	return sanitizeLine(strings.Join(t.Reasons, ", "))
+}
+
+// claimedCell names who claimed t, as "you" for the agent at the console,
+// and reports whether it is that agent.
+func (m *Model) claimedCell(t *triage.Ticket) (string, bool) {
+	if t.ClaimedBy == nil {
+		return "", false
+	}
+	if m.agent != "" && *t.ClaimedBy == m.agent {
+		return "you", true
+	}
+	return sanitizeLine(*t.ClaimedBy), false
 }

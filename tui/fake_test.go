@@ -215,7 +215,7 @@ func ticketAt(id string, status triage.Status, priority triage.Priority, waited 
 		LastCustomerMessage: message,
 		Version:             1,
 		Trend:               []float64{0.1, 0.2, 0.35, 0.5, 0.62, 0.7, frustration},
-		EscalationReason:    "frustration ≥ 0.8 twice",
+		EscalationReason:    "rule sustained-frustration: frustration at or above 0.8 on two consecutive customer turns",
 	}
 	if status == triage.StatusOpen {
 		t.Queue = triage.QueueAgents
@@ -228,11 +228,13 @@ func ticketAt(id string, status triage.Status, priority triage.Priority, waited 
 func sampleTickets() []*triage.Ticket {
 	claimed := ticketAt("T-1003", triage.StatusClaimed, triage.PriorityHigh, 25*time.Minute, 0.71, "I have been waiting for 20 minutes")
 	claimed.ClaimedBy = ptr("bob")
+	asked := ticketAt("T-1002", triage.StatusEscalated, triage.PriorityUrgent, 90*time.Second, 0.93, "I want to speak to a manager")
+	asked.EscalationReason = `rule asks-for-human: the customer wrote "speak to a manager"`
 	mine := ticketAt("T-1005", triage.StatusClaimed, triage.PriorityNormal, 3*time.Hour+5*time.Minute, 0.55, "ok, trying that now")
 	mine.ClaimedBy = ptr("alice")
 	return []*triage.Ticket{
 		ticketAt("T-1001", triage.StatusEscalated, triage.PriorityHigh, 4*time.Minute, 0.86, "still NOT working!! this is useless"),
-		ticketAt("T-1002", triage.StatusEscalated, triage.PriorityUrgent, 90*time.Second, 0.93, "I want to speak to a manager"),
+		asked,
 		claimed,
 		ticketAt("T-1004", triage.StatusOpen, triage.PriorityLow, 2*time.Minute, 0.12, "how do I reset my password?"),
 		mine,

@@ -33,8 +33,9 @@ func sparkline(trend []float64, width int) string {
 	return b.String()
 }
 
-// formatWait renders a wait time compactly, at most six cells wide below
-// 100 days: 45s, 12m, 3h05m, 2d04h.
+// formatWait renders a wait time compactly, at most six cells wide: 45s,
+// 12m, 3h05m, 2d04h, and whole days from 100 days on (333d), up to
+// ">9999d".
 func formatWait(d time.Duration) string {
 	if d < 0 {
 		d = 0
@@ -47,7 +48,14 @@ func formatWait(d time.Duration) string {
 	case d < 24*time.Hour:
 		return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 	}
-	return fmt.Sprintf("%dd%02dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
+	days := int64(d / (24 * time.Hour))
+	switch {
+	case days > 9999:
+		return ">9999d"
+	case days >= 100:
+		return fmt.Sprintf("%dd", days)
+	}
+	return fmt.Sprintf("%dd%02dh", days, int(d%(24*time.Hour)/time.Hour))
 }
 
 // fit truncates s to width display cells, ending it with "…" when cut,
@@ -103,4 +111,13 @@ func spread(left, right string, width int) string {
 // frustrationText formats a score in [0,1] with two decimals.
 func frustrationText(f float64) string {
 	return fmt.Sprintf("%.2f", f)
+}
+
+// plural formats n with the singular or plural noun: "1 ticket",
+// "2 tickets".
+func plural(n int, singular, pluralForm string) string {
+	if n == 1 {
+		return "1 " + singular
+	}
+	return fmt.Sprintf("%d %s", n, pluralForm)
 }

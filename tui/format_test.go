@@ -24,6 +24,10 @@ func TestFormatWait(t *testing.T) {
 		{23*time.Hour + 59*time.Minute, "23h59m"},
 		{26 * time.Hour, "1d02h"},
 		{99*24*time.Hour + 23*time.Hour, "99d23h"},
+		{100 * 24 * time.Hour, "100d"},
+		{333*24*time.Hour + 5*time.Hour, "333d"},
+		{9999 * 24 * time.Hour, "9999d"},
+		{10000 * 24 * time.Hour, ">9999d"},
 	}
 	for _, c := range cases {
 		got := formatWait(c.in)

@@ -81,22 +81,25 @@ type Model struct {
 	loadRetries  int
 	loadedOnce   bool
 
-	stream       Stream
-	generation   int
-	conn         connState
-	seq          uint64
-	epoch        string
-	retries      int
-	streamErr    string
-	quitting     bool
-	detail       *triage.TicketDetail
-	detailID     string
-	detailErr    string
-	detailBusy   bool
-	detailStale  bool
-	viewport     viewport.Model
-	status       string
-	statusIsErr  bool
+	stream      Stream
+	generation  int
+	conn        connState
+	seq         uint64
+	epoch       string
+	retries     int
+	streamErr   string
+	quitting    bool
+	detail      *triage.TicketDetail
+	detailID    string
+	detailErr   string
+	detailBusy  bool
+	detailStale bool
+	viewport    viewport.Model
+	status      string
+	statusIsErr bool
+	// notice is the daemon's latest message for every console; it shows
+	// in the status line until the next notice or key press.
+	notice       string
 	actionActive bool
 }
 
@@ -340,6 +343,12 @@ func (m *Model) handleUpdate(msg updateMsg) tea.Cmd {
 	m.conn = connLive
 	next := nextUpdateCmd(m.stream, msg.generation)
 	u := msg.update
+	if u.Notice != "" {
+		m.notice = sanitizeLine(u.Notice)
+	}
+	if u.Notice != "" && u.Seq == 0 && u.Ticket == nil && u.Record == nil && !u.Reset {
+		return next
+	}
 	// Sequence numbers rise by one per update within an epoch, so a jump
 	// means the stream skipped updates.
 	gap := m.epoch != "" && u.Epoch == m.epoch && u.Seq > m.seq+1

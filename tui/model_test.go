@@ -138,6 +138,51 @@ func TestQueueHeaderCounts(t *testing.T) {
 	}
 }
 
+func TestQueueHeaderCountsOneTicket(t *testing.T) {
+	h := newHarness(t, newFakeDesk(sampleTickets()[0]), 80, 24)
+	lines := strings.Split(h.view(), "\n")
+	if !strings.HasPrefix(lines[1], "1 ticket │") {
+		t.Errorf("counts line = %q, want it to start with \"1 ticket │\"", lines[1])
+	}
+}
+
+func TestQueueColumnTitlesNotCut(t *testing.T) {
+	// Short ids and no claimer must not cut the column titles.
+	short := ticketAt("T-1", triage.StatusEscalated, triage.PriorityHigh, time.Minute, 0.9, "help")
+	for _, width := range []int{80, 120} {
+		h := newHarness(t, newFakeDesk(short), width, 24)
+		header := strings.Split(h.view(), "\n")[2]
+		for _, title := range []string{"TICKET", "REASON", "CLAIMED", "TREND", "LAST MESSAGE"} {
+			if !strings.Contains(header, title) {
+				t.Errorf("%d columns: header %q lacks %s", width, header, title)
+			}
+		}
+		if strings.Contains(header, "…") {
+			t.Errorf("%d columns: header %q is cut", width, header)
+		}
+	}
+}
+
+func TestQueueRowShowsRuleName(t *testing.T) {
+	h := newHarness(t, newFakeDesk(sampleTickets()...), 80, 24)
+	row := h.row("T-1002")
+	if !strings.Contains(row, "asks-for-human") {
+		t.Errorf("row %q lacks the rule name asks-for-human", row)
+	}
+	if strings.Contains(row, "rule ") {
+		t.Errorf("row %q shows the reason's \"rule\" prefix", row)
+	}
+}
+
+func TestQueueLongWaitFits(t *testing.T) {
+	old := ticketAt("T-1", triage.StatusEscalated, triage.PriorityHigh, 333*24*time.Hour+5*time.Hour, 0.9, "hello?")
+	h := newHarness(t, newFakeDesk(old), 80, 24)
+	row := h.row("T-1")
+	if !strings.Contains(row, " 333d ") {
+		t.Errorf("row %q lacks the whole wait 333d", row)
+	}
+}
+
 func TestQueueRowColumns(t *testing.T) {
 	h := newHarness(t, newFakeDesk(sampleTickets()...), 120, 24)
 	row := h.row("T-1005")
@@ -473,7 +518,7 @@ func TestNarrowQueueDropsColumns(t *testing.T) {
 		{45, false, false, false},
 	}
 	for _, c := range cases {
-		got := queueLayout(c.width, 6)
+		got := queueLayout(c.width, contentWidths{id: 6, reason: 21, claimed: 5})
 		if (got.trend > 0) != c.trend || (got.reason > 0) != c.reason || (got.claimed > 0) != c.claimed {
 			t.Errorf("queueLayout(%d) = %+v, want trend=%v reason=%v claimed=%v", c.width, got, c.trend, c.reason, c.claimed)
 		}
@@ -638,5 +683,39 @@ func TestQueuePagingKeepsCursorVisible(t *testing.T) {
 func TestRunRejectsMissingDesk(t *testing.T) {
 	if err := Run(context.Background(), Options{}); err == nil {
 		t.Error("Run without a Desk returned no error")
+	}
+}
+
+func TestDaemonNoticeShownUntilKeyPress(t *testing.T) {
+	h := newHarness(t, newFakeDesk(sampleTickets()...), 80, 24)
+	h.update(ticketAt("T-2000", triage.StatusEscalated, triage.PriorityLow, 0, 0.9, "hi"))
+	seq := h.m.seq
+	cmd := h.send(updateMsg{generation: h.m.generation, update: triage.Update{Notice: "the daemon is stopping"}})
+	if cmd == nil {
+		t.Fatal("a notice returned no command to read the next update")
+	}
+	lines := strings.Split(h.view(), "\n")
+	status := lines[len(lines)-2]
+	if !strings.Contains(status, "daemon: the daemon is stopping") {
+		t.Errorf("status line = %q, want the notice", status)
+	}
+	if h.m.seq != seq {
+		t.Errorf("a notice without a sequence number moved seq from %d to %d", seq, h.m.seq)
+	}
+	if len(h.desk.queueCalls) != 1 {
+		t.Errorf("a notice reloaded the queue: Queue calls = %v", h.desk.queueCalls)
+	}
+
+	h.send(updateMsg{generation: h.m.generation, update: triage.Update{Notice: "back in a minute\x1b[2J"}})
+	if view := h.view(); !strings.Contains(view, "daemon: back in a minute") || strings.Contains(view, "is stopping") {
+		t.Errorf("a second notice does not replace the first:\n%s", view)
+	}
+	if strings.Contains(h.view(), "\x1b[2J") {
+		t.Error("the notice reached the screen with its escape sequence")
+	}
+
+	h.key("j")
+	if strings.Contains(h.view(), "daemon:") {
+		t.Errorf("the notice stays after a key press:\n%s", h.view())
 	}
 }

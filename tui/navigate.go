@@ -7,6 +7,7 @@ import (
 
 // handleKey runs the binding that msg matches in the current view.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	m.notice = ""
 	switch {
 	case key.Matches(msg, m.keys.Quit):
 		m.shutdown()

@@ -18,9 +18,9 @@ type queueList struct {
 	// name and per priority.
 	queueCounts    map[string]int
 	priorityCounts [triage.PriorityUrgent + 1]int
-	// idWidth is the display width of the longest id seen since the last
-	// snapshot; it sizes the id column.
-	idWidth int
+	// widths holds the display widths of the longest id, short reason and
+	// claimer seen since the last snapshot; they size the columns.
+	widths contentWidths
 }
 
 // compareTickets orders tickets the way the queue serves them: highest
@@ -49,7 +49,7 @@ func (q *queueList) reset(tickets []*triage.Ticket) {
 	q.byID = make(map[string]*triage.Ticket, len(tickets))
 	q.queueCounts = make(map[string]int)
 	q.priorityCounts = [len(q.priorityCounts)]int{}
-	q.idWidth = 0
+	q.widths = contentWidths{}
 	for _, t := range tickets {
 		if t == nil || q.byID[t.ID] != nil {
 			continue
@@ -110,7 +110,13 @@ func (q *queueList) count(t *triage.Ticket, delta int) {
 		q.priorityCounts[t.Priority] += delta
 	}
 	if delta > 0 {
-		q.idWidth = max(q.idWidth, lipgloss.Width(sanitizeLine(t.ID)))
+		q.widths.id = max(q.widths.id, lipgloss.Width(sanitizeLine(t.ID)))
+		q.widths.reason = max(q.widths.reason, lipgloss.Width(shortReason(t)))
+		if t.ClaimedBy != nil {
+			// "you" is shorter than any name the column could show
+			// instead, so the name sizes the column.
+			q.widths.claimed = max(q.widths.claimed, lipgloss.Width(sanitizeLine(*t.ClaimedBy)))
+		}
 	}
 }
 

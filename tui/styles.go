@@ -21,6 +21,7 @@ type Styles struct {
 	Hot      lipgloss.Style // frustration at or above 0.8
 	Warm     lipgloss.Style // frustration at or above 0.5
 	Error    lipgloss.Style
+	Notice   lipgloss.Style // a message from the daemon
 	Live     lipgloss.Style
 	Section  lipgloss.Style
 	Customer lipgloss.Style
@@ -55,6 +56,7 @@ func NewStyles(noColor bool) Styles {
 		Hot:      lipgloss.NewStyle().Bold(true).Foreground(red),
 		Warm:     lipgloss.NewStyle().Foreground(yellow),
 		Error:    lipgloss.NewStyle().Foreground(red),
+		Notice:   lipgloss.NewStyle().Bold(true).Foreground(yellow),
 		Live:     lipgloss.NewStyle().Foreground(green),
 		Section:  lipgloss.NewStyle().Bold(true),
 		Customer: lipgloss.NewStyle().Bold(true),
@@ -72,6 +74,7 @@ func plainStyles() Styles {
 	return Styles{
 		Title:         bold,
 		Header:        bold,
+		Notice:        bold,
 		Selected:      lipgloss.NewStyle().Reverse(true),
 		Badge:         bold,
 		Urgent:        bold,

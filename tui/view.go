@@ -108,6 +108,9 @@ func (m *Model) statusLine() string {
 	if m.statusIsErr {
 		status = m.styles.Error.Render(status)
 	}
+	if m.notice != "" {
+		status = m.styles.Notice.Render("daemon: " + m.notice)
+	}
 	return spread(status, conn, m.width)
 }
 
@@ -125,7 +128,7 @@ func (m *Model) queueView() string {
 		spread(m.styles.Title.Render("triage · "+title), m.styles.Dim.Render(right), m.width),
 		fit(m.countsLine(), m.width),
 	}
-	cols := queueLayout(m.width, m.queue.idWidth)
+	cols := queueLayout(m.width, m.queue.widths)
 	lines = append(lines, m.styles.Header.Render(cols.header()))
 
 	rows := m.listHeight()
@@ -150,7 +153,7 @@ func (m *Model) queueView() string {
 // countsLine sums the listed tickets per queue and per priority.
 func (m *Model) countsLine() string {
 	q := &m.queue
-	parts := []string{fmt.Sprintf("%d tickets", len(q.tickets))}
+	parts := []string{plural(len(q.tickets), "ticket", "tickets")}
 
 	names := make([]string, 0, len(q.queueCounts))
 	for name := range q.queueCounts {
