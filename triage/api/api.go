@@ -60,6 +60,8 @@ type Server struct {
 	mux    *http.ServeMux
 	// leads are the logins with the lead role on the Unix socket.
 	leads map[string]bool
+	// redactor, when set, rewrites every event before ingest; see SetRedactor.
+	redactor func(*triage.Event)
 }
 
 // NewServer returns a server for eng. info is reported by /v1/info.
@@ -76,6 +78,7 @@ func NewServer(eng *engine.Engine, info Info, log *slog.Logger) *Server {
 	s.registerHistory()
 	s.mux.HandleFunc("GET /v1/stream", s.handleStream)
 	s.registerDocuments()
+	s.registerOps()
 	return s
 }
 
@@ -210,6 +213,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		lines = append(lines, line)
 		results = append(results, IngestResult{Line: line})
 	}
+	s.redact(events)
 	engineResults, err := s.engine.Ingest(r.Context(), events)
 	if err != nil {
 		s.log.Error("ingest failed", "err", err, "events", len(events))
