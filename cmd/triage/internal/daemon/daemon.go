@@ -33,11 +33,6 @@ type Config struct {
 	Version  string
 	// LockTimeout bounds the wait for the database's file lock.
 	LockTimeout time.Duration
-	// MetricsListen, when set, serves /healthz and /metrics on this
-	// loopback TCP address. HealthMaxPending bounds the ingest requests
-	// in flight that /healthz accepts (0 means 64).
-	MetricsListen    string
-	HealthMaxPending int
 	// Listen, when set, also serves the API on this loopback TCP address,
 	// to holders of the bearer tokens in Tokens.
 	Listen string
@@ -64,7 +59,7 @@ var ErrBusy = errors.New("another triage daemon is running")
 type Daemon struct {
 	cfg      Config
 	log      *slog.Logger
-	db       *store.Live
+	db       *store.DB
 	engine   *engine.Engine
 	server   *http.Server
 	listener net.Listener
@@ -72,7 +67,6 @@ type Daemon struct {
 	tcpAddr  string
 	webhook  *http.Server
 
-	ops        *opsState
 	stopEngine context.CancelFunc
 	serveErr   chan error
 	stopOnce   sync.Once
@@ -103,7 +97,7 @@ func Start(cfg Config) (*Daemon, error) {
 	if err := os.MkdirAll(filepath.Dir(cfg.Database), 0o700); err != nil {
 		return nil, fmt.Errorf("create database folder: %w", err)
 	}
-	db, err := store.OpenLive(cfg.Database, store.Options{Timeout: cfg.LockTimeout})
+	db, err := store.Open(cfg.Database, store.Options{Timeout: cfg.LockTimeout})
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("%w: %s", ErrBusy, describeHolder(cfg.Database))
 	}
@@ -112,7 +106,6 @@ func Start(cfg Config) (*Daemon, error) {
 	}
 	d := &Daemon{cfg: cfg, log: log, db: db, serveErr: make(chan error, 1)}
 	if err := d.start(); err != nil {
-		d.stopOps(context.Background())
 		_ = db.Close()
 		return nil, err
 	}
@@ -151,12 +144,6 @@ func (d *Daemon) start() error {
 	engineCtx, cancel := context.WithCancel(context.Background())
 	d.stopEngine = cancel
 	go eng.Run(engineCtx)
-	if err := d.startOps(eng); err != nil {
-		_ = ln.Close()
-		cancel()
-		<-eng.Done()
-		return err
-	}
 
 	srv := api.NewServer(eng, api.Info{
 		PID: info.PID, Socket: d.cfg.Socket, Database: d.cfg.Database, Started: info.Started, Version: d.cfg.Version,
@@ -169,7 +156,6 @@ func (d *Daemon) start() error {
 		return err
 	}
 	d.server = srv.HTTPServer()
-	d.server.Handler = d.instrument(d.server.Handler)
 	if d.cfg.Listen != "" {
 		if err := d.listenTCP(srv); err != nil {
 			_ = ln.Close()
@@ -180,7 +166,6 @@ func (d *Daemon) start() error {
 	}
 	go func() { d.serveErr <- d.server.Serve(ln) }()
 	d.log.Info("daemon started", "pid", info.PID, "database", d.cfg.Database, "socket", d.cfg.Socket)
-	d.notifySystemd("READY=1")
 	return nil
 }
 
@@ -202,7 +187,7 @@ func (d *Daemon) listenTCP(srv *api.Server) error {
 	}
 	d.tcpAddr = ln.Addr().String()
 	d.tcp = srv.HTTPServer()
-	d.tcp.Handler = d.instrument(srv.TCPHandler(d.tcpAddr, d.cfg.Tokens))
+	d.tcp.Handler = srv.TCPHandler(d.tcpAddr, d.cfg.Tokens)
 	go func() {
 		if err := d.tcp.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			d.log.Error("TCP listener failed", "err", err, "addr", d.cfg.Listen)
@@ -316,7 +301,6 @@ func (d *Daemon) Stop() error {
 
 func (d *Daemon) stop() error {
 	d.log.Info("daemon stopping")
-	d.notifySystemd("STOPPING=1")
 	d.engine.Hub().CloseAll(errors.New("daemon stopping"))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -334,7 +318,6 @@ func (d *Daemon) stop() error {
 			_ = d.webhook.Close()
 		}
 	}
-	d.stopOps(ctx)
 	d.stopEngine()
 	<-d.engine.Done()
 	var errs []error
