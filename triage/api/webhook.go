@@ -73,8 +73,8 @@ type WebhookConfig struct {
 
 // Webhook receives Chatwoot webhook deliveries and ingests their events.
 //
-// Each delivery is answered only after its events are durable. A delivery
-// id (X-Chatwoot-Delivery) seen within DeliveryWindow is answered as a
+// The response to a delivery is sent only after its events are durable. A delivery
+// id (X-Chatwoot-Delivery) seen within DeliveryWindow gets a response of
 // duplicate without ingesting again. Delivery ids are kept in memory and
 // in the store's meta settings, one key per hour of arrival, and loaded
 // again when the daemon starts. Events also carry Chatwoot's message ids,
@@ -141,7 +141,7 @@ func (w *Webhook) HTTPServer() *http.Server {
 	}
 }
 
-// WebhookResult is the JSON answer to a delivery.
+// WebhookResult is the JSON response body for a delivery.
 type WebhookResult struct {
 	// Status is "ingested", "pending" (a typing start held for its
 	// message), "skipped" (nothing to ingest) or "duplicate" (the
@@ -355,8 +355,8 @@ func (w *Webhook) loadDeliveries() error {
 	})
 }
 
-// seen reports whether a delivery id was remembered within the window,
-// and forgets older ones.
+// seen reports whether a delivery id was stored within the window, and
+// drops older ones from memory.
 func (w *Webhook) seen(id string) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
