@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -130,5 +131,32 @@ func TestTicketRoutes(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown action: status %d, want 404", resp.StatusCode)
+	}
+}
+
+func TestLeadOnlyRoutesRejectAgents(t *testing.T) {
+	srv := newTestServer(t)
+	// Over plain TCP there is no Unix peer, so the caller is an agent.
+	for _, req := range []struct{ method, path string }{
+		{http.MethodPut, "/v1/documents/escalation-policy/default"},
+		{http.MethodPost, "/v1/documents/escalation-policy/default/rollback/1"},
+		{http.MethodPost, "/v1/history/purge?before=2026-01-01T00:00:00Z"},
+	} {
+		r, err := http.NewRequest(req.method, srv.URL+req.path, strings.NewReader("kind: escalation-policy\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s %s: status %d, want 403", req.method, req.path, resp.StatusCode)
+		}
+		if !strings.Contains(string(body), "lead") {
+			t.Errorf("%s %s: answer %q does not name the lead role", req.method, req.path, body)
+		}
 	}
 }

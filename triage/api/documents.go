@@ -108,6 +108,10 @@ func (s *Server) handleDocumentVersions(w http.ResponseWriter, r *http.Request) 
 
 func (s *Server) handlePutDocument(w http.ResponseWriter, r *http.Request) {
 	kind, name := r.PathValue("kind"), r.PathValue("name")
+	lead, ok := s.requireLead(w, r, "saving "+kind+" "+name)
+	if !ok {
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxDocumentBytes+1))
 	if err != nil {
 		writeError(w, http.StatusBadRequest, fmt.Errorf("read document body: %w", err))
@@ -117,7 +121,7 @@ func (s *Server) handlePutDocument(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("document larger than %d bytes", MaxDocumentBytes))
 		return
 	}
-	agent := s.agent(r)
+	agent := lead.Name
 	doc, err := s.engine.PutDocument(r.Context(), kind, name, body, agent, s.now(), r.URL.Query().Get("comment"))
 	if s.writeDocumentError(w, err, kind, name) {
 		return
@@ -133,7 +137,11 @@ func (s *Server) handleRollback(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, fmt.Errorf("invalid version %q: use a whole number from 1", r.PathValue("version")))
 		return
 	}
-	agent := s.agent(r)
+	lead, ok := s.requireLead(w, r, "rolling back "+kind+" "+name)
+	if !ok {
+		return
+	}
+	agent := lead.Name
 	doc, err := s.engine.Rollback(r.Context(), kind, name, version, agent, s.now())
 	if s.writeDocumentError(w, err, kind, name) {
 		return

@@ -177,6 +177,10 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request) {
 // "before". An "export" parameter names an absolute path on the daemon's
 // machine for a new JSON Lines file of everything removed.
 func (s *Server) handlePurge(w http.ResponseWriter, r *http.Request) {
+	lead, ok := s.requireLead(w, r, "purging history")
+	if !ok {
+		return
+	}
 	q := r.URL.Query()
 	before, err := parseTimeParam(q.Get("before"))
 	if err != nil || before.IsZero() {
@@ -199,7 +203,7 @@ func (s *Server) handlePurge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("purge done", "before", before, "records", sum.Records, "tickets", sum.Tickets,
-		"agent", s.agent(r), "export", export)
+		"agent", lead.Name, "export", export)
 	writeJSON(w, http.StatusOK, sum)
 }
 
