@@ -38,6 +38,10 @@ type entry struct {
 	// negPhrases lists the phrases "NEG <this word> ...", which start with
 	// any negator.
 	negPhrases []int32
+	// languages is the set of other languages whose frequent words
+	// include this one, bit k standing for otherLangOrder[k]. Only words
+	// that the English tables lack have it.
+	languages uint8
 }
 
 // phrase is a multi-word expression scored as one unit. A word "NEG"
@@ -46,6 +50,9 @@ type phrase struct {
 	words   []string
 	valence float64
 	rule    string
+	// entries are the words' entry indexes, -1 for a word with no entry,
+	// so that matching compares indexes rather than strings.
+	entries []int32
 }
 
 // lexicon holds the word table, the phrases and the emoji and emoticon
@@ -56,9 +63,10 @@ type lexicon struct {
 	phrases   []phrase
 	emoticons map[string]float64
 	emoji     map[rune]float64
-	// other maps function words of languages with no lexicon to a bit
-	// set of those languages, bit k standing for otherLangOrder[k].
-	other map[string]uint8
+	// slots and words are the word table that lookup reads; index is
+	// the map it is built from.
+	slots []wordSlot
+	words []string
 }
 
 var (
@@ -77,7 +85,6 @@ func buildLexicon() *lexicon {
 		index:     make(map[string]int32, 9000),
 		emoticons: make(map[string]float64, 300),
 		emoji:     make(map[rune]float64, 1500),
-		other:     make(map[string]uint8, 400),
 	}
 	lx.loadVADER()
 	for _, w := range englishWords {
@@ -128,14 +135,70 @@ func buildLexicon() *lexicon {
 	}
 	for k, lang := range otherLangOrder {
 		for _, w := range strings.Fields(otherLanguages[lang]) {
-			if i, ok := lx.index[w]; ok && lx.entries[i].flags&flagEnglish != 0 {
-				continue
+			if i, ok := lx.index[w]; ok && lx.entries[i].languages == 0 {
+				continue // a word of the English tables
 			}
-			lx.other[w] |= 1 << k
+			lx.get(w).languages |= 1 << k
 		}
 	}
 	lx.sortPhrases()
+	lx.buildTable()
 	return lx
+}
+
+// wordSlot is one slot of the lexicon's open-addressing word table: a
+// word's hash and its entry index plus one, 0 marking an empty slot.
+type wordSlot struct {
+	hash  uint32
+	entry int32
+}
+
+// buildTable fills the word table from index and the phrases' entry
+// indexes. Tokens are looked up in this table rather than in index
+// because it costs less per token (see BenchmarkMessage). It must run
+// again after any change to index.
+func (lx *lexicon) buildTable() {
+	size := 1
+	for size < 2*len(lx.index) {
+		size <<= 1
+	}
+	lx.slots = make([]wordSlot, size)
+	lx.words = make([]string, len(lx.entries))
+	for w, i := range lx.index {
+		lx.words[i] = w
+		h := fnv32a([]byte(w))
+		k := h & uint32(size-1)
+		for lx.slots[k].entry != 0 {
+			k = (k + 1) & uint32(size-1)
+		}
+		lx.slots[k] = wordSlot{hash: h, entry: i + 1}
+	}
+	for i := range lx.phrases {
+		p := &lx.phrases[i]
+		entries := make([]int32, len(p.words)) // new, since clones share the old
+		for k, w := range p.words {
+			entries[k] = -1
+			if e, ok := lx.index[w]; ok {
+				entries[k] = e
+			}
+		}
+		p.entries = entries
+	}
+}
+
+// lookup returns the entry index of the lower-case word w, or -1.
+func (lx *lexicon) lookup(w []byte) int32 {
+	h := fnv32a(w)
+	mask := uint32(len(lx.slots) - 1)
+	for k := h & mask; ; k = (k + 1) & mask {
+		slot := lx.slots[k]
+		if slot.entry == 0 {
+			return -1
+		}
+		if slot.hash == h && lx.words[slot.entry-1] == string(w) {
+			return slot.entry - 1
+		}
+	}
 }
 
 // get returns the entry for w, adding an empty one when w is new.

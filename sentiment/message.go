@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 )
 
 // Scoring constants, in lexicon units (a word's valence runs from -4 to
@@ -102,6 +103,7 @@ func New(opts Options) *Scorer {
 	if len(opts.Keywords) > 0 {
 		lx = lx.clone()
 		lx.addKeywords(opts.Keywords)
+		lx.buildTable()
 	}
 	s := &Scorer{lex: lx}
 	s.pool.New = func() any { return new(scratch) }
@@ -365,7 +367,7 @@ func (s *Scorer) matchPhrase(sc *scratch, i int, phrases []int32) int {
 				}
 				continue
 			}
-			if string(sc.lower[u.lo:u.hi]) != w {
+			if e := p.entries[k]; e >= 0 && u.entry != e || e < 0 && string(sc.lower[u.lo:u.hi]) != w {
 				ok = false
 				break
 			}
@@ -439,8 +441,8 @@ func (s *Scorer) sarcasm(text string, sc *scratch) {
 		}
 	}
 	if mStart < 0 {
-		if k := strings.LastIndex(text, "/s"); k >= 0 && strings.TrimSpace(text[k+2:]) == "" {
-			mStart, mEnd = k, k+2
+		if trimmed := strings.TrimRightFunc(text, unicode.IsSpace); strings.HasSuffix(trimmed, "/s") {
+			mStart, mEnd = len(trimmed)-2, len(trimmed)
 		}
 	}
 	if mStart < 0 {
@@ -652,11 +654,22 @@ func (sc *scratch) reasons(text string, scale float64, extra int) []Reason {
 	return out
 }
 
+// appendSigned appends v with its sign and two decimals, rounding half
+// away from zero.
 func appendSigned(buf []byte, v float64) []byte {
-	if v >= 0 {
+	cents := math.Round(v * 100)
+	if math.IsNaN(cents) || math.Abs(cents) >= 1e15 {
+		return strconv.AppendFloat(buf, v, 'f', 2, 64)
+	}
+	if cents < 0 {
+		buf = append(buf, '-')
+		cents = -cents
+	} else {
 		buf = append(buf, '+')
 	}
-	return strconv.AppendFloat(buf, v, 'f', 2, 64)
+	n := int64(cents)
+	buf = strconv.AppendInt(buf, n/100, 10)
+	return append(buf, '.', byte('0'+n/10%10), byte('0'+n%10))
 }
 
 // questionDamp halves the praise inside questions: "any good editor?"

@@ -274,3 +274,18 @@ func TestScorerConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendSigned(t *testing.T) {
+	cases := []struct {
+		v    float64
+		want string
+	}{
+		{0, "+0.00"}, {1.8, "+1.80"}, {-1.8, "-1.80"}, {-0.004, "+0.00"},
+		{-0.006, "-0.01"}, {2.2, "+2.20"}, {-12.345, "-12.35"}, {0.1, "+0.10"},
+	}
+	for _, c := range cases {
+		if got := string(appendSigned(nil, c.v)); got != c.want {
+			t.Errorf("appendSigned(%v) = %q, want %q", c.v, got, c.want)
+		}
+	}
+}

@@ -271,17 +271,17 @@ done:
 	sc.nLatin += letters - otherScript
 	sc.nOther += otherScript
 	w := sc.lower[lo:]
-	if idx, ok := lx.index[string(w)]; ok {
+	if idx := lx.lookup(w); idx >= 0 {
 		t.entry = idx
 	} else if elongated {
 		t.entry = lx.lookupElongated(w, sc)
 	}
 	if t.entry >= 0 {
-		if lx.entries[t.entry].flags&flagEnglish != 0 {
+		e := &lx.entries[t.entry]
+		if e.flags&flagEnglish != 0 {
 			sc.enHits++
 		}
-	} else if letters > 0 {
-		if set := lx.other[string(w)]; set != 0 {
+		if set := e.languages; set != 0 && letters > 0 {
 			for k := range otherLangOrder {
 				if set&(1<<k) != 0 {
 					sc.other[k]++
@@ -306,7 +306,7 @@ func (lx *lexicon) lookupElongated(w []byte, sc *scratch) int32 {
 			buf = append(buf, w[k])
 			n++
 		}
-		if idx, ok := lx.index[string(buf)]; ok {
+		if idx := lx.lookup(buf); idx >= 0 {
 			return idx
 		}
 	}
