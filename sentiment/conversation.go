@@ -41,22 +41,22 @@ const (
 	maxSignature   = 24
 )
 
-// The conversation score is 1 - exp(-load): every customer turn adds the
-// load of its evidence, -ln(1 - evidenceShare*x) per item x, so that one
-// strongly negative turn carries the score most of the way at once and
+// The conversation score is 1 - exp(-load). Every customer turn adds the
+// load of its evidence, -ln(1 - evidenceShare*x) per item x. So one
+// strongly negative turn carries the score most of the way at once, and
 // repeated complaints compound. A turn that adds less than holdLoad is a
 // calm turn, and only a calm turn lets the load decay.
 const (
-	// evidenceShare scales each evidence item before it adds load, so
-	// that a single turn of negativity 0.9 lifts a calm conversation to
-	// 0.86, and a second negative turn is needed to pass 0.9.
+	// evidenceShare scales each evidence item before it adds load. A
+	// turn whose only evidence is negativity 0.9 lifts a calm
+	// conversation to about 0.86.
 	evidenceShare = 0.95
 	// holdLoad is the load, from an evidence item of about 0.19, below
 	// which a turn counts as calm.
 	holdLoad = 0.2
 	// neutralKeep is the share of the load kept on a calm turn with
-	// neutral wording; calmKeep is kept on one whose valence is 1, with
-	// positive wording in between scaled by its valence.
+	// neutral wording. A calm turn whose valence is 1 keeps calmKeep, and
+	// one with less positive wording keeps a share in between.
 	neutralKeep = 0.9
 	calmKeep    = 0.4
 	// maxFrustration keeps the load finite when a stored score is 1.

@@ -250,3 +250,55 @@ func checkTurn(t *testing.T, turn Turn) {
 		t.Errorf("negative speed %v or ratio %v", turn.TypingSpeed, turn.SpeedRatio)
 	}
 }
+
+func TestObserveStrongTurnCarriesFar(t *testing.T) {
+	turns, _ := run(t, []Event{customer(0, "This is absolutely unacceptable, it's still not working and nobody replied!!!")})
+	if f := turns[0].Frustration; f < 0.7 {
+		t.Errorf("strongly negative first turn scored %.3f, want at least 0.7", f)
+	}
+}
+
+func TestObserveNegativeTurnDoesNotDecay(t *testing.T) {
+	turns, _ := run(t, []Event{
+		customer(0, "this is ridiculous, the app is useless and still not working!!"),
+		agent(90, "sorry to hear that, have you tried reinstalling?"),
+		customer(180, "yes, it is still broken"),
+	})
+	if turns[1].Frustration < turns[0].Frustration {
+		t.Errorf("negative turn lowered frustration from %.3f to %.3f", turns[0].Frustration, turns[1].Frustration)
+	}
+}
+
+func TestObserveComplaintsCompound(t *testing.T) {
+	first, _ := run(t, []Event{customer(0, "my parcel is missing")})
+	second, _ := run(t, []Event{customer(0, "the refund never arrived")})
+	both, _ := run(t, []Event{
+		customer(0, "my parcel is missing"),
+		agent(90, "let me check"),
+		customer(180, "the refund never arrived"),
+	})
+	if f := both[1].Frustration; f <= first[0].Frustration || f <= second[0].Frustration {
+		t.Errorf("two complaints scored %.3f, want above each alone (%.3f, %.3f)", f, first[0].Frustration, second[0].Frustration)
+	}
+}
+
+func TestObserveSummaryReasonsWeighZero(t *testing.T) {
+	turns, _ := run(t, []Event{
+		customer(0, "still not working!!"),
+		agent(90, "try again now"),
+		customer(180, "thanks, that worked"),
+	})
+	for i, turn := range turns {
+		for _, r := range turn.Reasons {
+			if (r.Rule == "rise" || r.Rule == "decay") && r.Weight != 0 {
+				t.Errorf("turn %d: %s reason has weight %.3f, want 0", i, r.Rule, r.Weight)
+			}
+		}
+	}
+	if !ruleIn(turns[0].Reasons, "rise") {
+		t.Errorf("no rise reason in %v", turns[0].Reasons)
+	}
+	if !ruleIn(turns[1].Reasons, "decay") {
+		t.Errorf("no decay reason in %v", turns[1].Reasons)
+	}
+}
