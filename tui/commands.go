@@ -52,6 +52,8 @@ const (
 	actionClaim action = iota
 	actionRelease
 	actionResolve
+	// actionReview marks an escalation; it runs through saveReviewCmd.
+	actionReview
 )
 
 func (a action) String() string {
@@ -62,6 +64,8 @@ func (a action) String() string {
 		return "release"
 	case actionResolve:
 		return "resolve"
+	case actionReview:
+		return "review"
 	}
 	return "action"
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/triagedesk/triage/triage"
+	"github.com/triagedesk/triage/triage/client"
 )
 
 // Desk is what the console needs from the daemon. Errors should wrap
@@ -34,6 +35,33 @@ type Desk interface {
 	Resolve(ctx context.Context, id string) (*triage.Ticket, error)
 	// Release gives up the agent's claim on the ticket.
 	Release(ctx context.Context, id string) (*triage.Ticket, error)
+}
+
+// HistoryDesk is the part of the daemon's API behind the history view and
+// the review marks of the ticket view. The console enables both only when
+// its Desk implements it too. *client.Client has these methods.
+type HistoryDesk interface {
+	// History calls fn for each record that q matches, in time order, as
+	// the records stream in; an escalation carries its latest review.
+	History(ctx context.Context, q client.HistoryQuery, fn func(*triage.HistoryEntry) error) error
+	// Review stores the agent's verdict on one escalation record.
+	Review(ctx context.Context, ticket string, record uint64, verdict triage.Verdict, note string) (*triage.Review, error)
+}
+
+// ScriptsDesk is the part of the daemon's API behind the scripts view:
+// scripts, policies and the other versioned documents. The console enables
+// the view only when its Desk implements it too. *client.Client has these
+// methods.
+type ScriptsDesk interface {
+	// Documents returns the latest version of every document.
+	Documents(ctx context.Context) ([]*triage.Document, error)
+	// Document returns one version of a document, the latest for 0.
+	Document(ctx context.Context, kind, name string, version int) (*triage.Document, error)
+	// DocumentVersions returns every version of a document, oldest first.
+	DocumentVersions(ctx context.Context, kind, name string) ([]*triage.Document, error)
+	// PutDocument validates body and saves it as the next version. An
+	// invalid body returns an error that lists the problems, one a line.
+	PutDocument(ctx context.Context, kind, name, source string, body []byte, comment string) (*triage.Document, error)
 }
 
 // Stream is a live sequence of updates. Next blocks until the next update

@@ -16,11 +16,18 @@ type view int
 const (
 	viewQueue view = iota
 	viewTicket
+	viewHistory
+	viewScripts
 )
 
 func (v view) String() string {
-	if v == viewTicket {
+	switch v {
+	case viewTicket:
 		return "ticket"
+	case viewHistory:
+		return "history"
+	case viewScripts:
+		return "scripts"
 	}
 	return "queue"
 }
@@ -48,14 +55,18 @@ const (
 // Model is the console's Bubble Tea model. Create it with New; it uses a
 // pointer receiver because it holds the whole queue.
 type Model struct {
-	desk   Desk
-	agent  string
-	now    func() time.Time
-	ctx    context.Context
-	cancel context.CancelFunc
-	styles Styles
-	keys   keyMap
-	help   help.Model
+	desk Desk
+	// historyDesk and scriptsDesk are desk when it implements them, or
+	// nil, which hides the views they serve.
+	historyDesk HistoryDesk
+	scriptsDesk ScriptsDesk
+	agent       string
+	now         func() time.Time
+	ctx         context.Context
+	cancel      context.CancelFunc
+	styles      Styles
+	keys        keyMap
+	help        help.Model
 
 	width, height int
 	helpHeight    int
@@ -101,6 +112,12 @@ type Model struct {
 	// in the status line until the next notice or key press.
 	notice       string
 	actionActive bool
+
+	// ticketReturn is the view that esc returns to from the ticket view.
+	ticketReturn view
+	review       reviewState
+	history      historyState
+	scripts      scriptsState
 }
 
 // New returns the console's model for opts. It panics when opts.Desk is
@@ -133,8 +150,12 @@ func newModel(parent context.Context, opts Options) *Model {
 		viewport: viewport.New(0, 0),
 		loading:  true,
 	}
+	m.historyDesk, _ = opts.Desk.(HistoryDesk)
+	m.scriptsDesk, _ = opts.Desk.(ScriptsDesk)
+	m.review.input.limit = triage.MaxReviewNote
+	m.history.init()
 	m.queue.reset(nil)
-	m.keys.setView(viewQueue)
+	m.syncKeys()
 	m.help.Styles.ShortKey = m.styles.Title
 	m.help.Styles.FullKey = m.styles.Title
 	return m
@@ -191,8 +212,35 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, subscribeCmd(m.ctx, m.desk, m.seq, m.epoch, m.generation)
 	case actionDoneMsg:
 		return m, m.handleActionDone(msg)
+	case reviewLoadedMsg:
+		m.handleReviewLoaded(msg)
+		return m, nil
+	case reviewSavedMsg:
+		m.handleReviewSaved(msg)
+		return m, nil
+	case historyChunkMsg:
+		return m, m.handleHistoryChunk(msg)
+	}
+	if cmd, ok := m.updateScripts(msg); ok {
+		return m, cmd
 	}
 	return m, nil
+}
+
+// syncKeys enables the key bindings that act in the current state.
+func (m *Model) syncKeys() {
+	m.keys.set(keyState{
+		view:        m.view,
+		hasHistory:  m.historyDesk != nil,
+		hasScripts:  m.scriptsDesk != nil,
+		scriptsPane: m.scripts.pane,
+		inputFocus:  m.inputFocused(),
+	})
+}
+
+// inputFocused reports whether a text input takes the keys.
+func (m *Model) inputFocused() bool {
+	return m.review.active
 }
 
 // shutdown closes the stream and cancels the requests in flight.

@@ -28,12 +28,18 @@ type harness struct {
 // snapshot loaded and the stream subscribed.
 func newHarness(t testing.TB, desk *fakeDesk, width, height int) *harness {
 	t.Helper()
+	return newHarnessFor(t, desk, desk, width, height)
+}
+
+// newHarnessFor is newHarness on a desk that wraps fake.
+func newHarnessFor(t testing.TB, desk Desk, fake *fakeDesk, width, height int) *harness {
+	t.Helper()
 	clock := &testClock{now: baseTime}
 	m := newModel(context.Background(), Options{Desk: desk, Agent: "alice", Now: clock.Now})
-	h := &harness{t: t, m: m, desk: desk, clock: clock}
+	h := &harness{t: t, m: m, desk: fake, clock: clock}
 	m.Init()
 	h.send(tea.WindowSizeMsg{Width: width, Height: height})
-	tickets, err := desk.Queue(context.Background(), false)
+	tickets, err := fake.Queue(context.Background(), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,11 +3,15 @@ package tui
 import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/triagedesk/triage/triage"
 )
 
 // handleKey runs the binding that msg matches in the current view.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	m.notice = ""
+	if m.review.active {
+		return m.handleReviewKey(msg)
+	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
 		m.shutdown()
@@ -15,9 +19,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		if m.help.ShowAll {
-			m.keys.Help.SetHelp("?", "fewer keys")
+			m.keys.Help.SetHelp("?", "less help")
 		} else {
-			m.keys.Help.SetHelp("?", "more keys")
+			m.keys.Help.SetHelp("?", "help")
 		}
 		m.layout()
 		return nil
@@ -25,8 +29,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if m.width < minWidth || m.height < minHeight {
 		return nil
 	}
-	if m.view == viewTicket {
+	switch m.view {
+	case viewTicket:
 		return m.handleTicketKey(msg)
+	case viewHistory:
+		return m.handleHistoryKey(msg)
+	case viewScripts:
+		return m.handleScriptsKey(msg)
 	}
 	return m.handleQueueKey(msg)
 }
@@ -61,6 +70,10 @@ func (m *Model) handleQueueKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		delete(m.newAt, m.selectedID)
 		return m.openTicket(m.selectedID)
+	case key.Matches(msg, m.keys.History):
+		return m.openHistory()
+	case key.Matches(msg, m.keys.Scripts):
+		return m.openScripts()
 	}
 	return nil
 }
@@ -87,6 +100,10 @@ func (m *Model) handleTicketKey(msg tea.KeyMsg) tea.Cmd {
 		return m.startAction(actionRelease)
 	case key.Matches(msg, m.keys.Resolve):
 		return m.startAction(actionResolve)
+	case key.Matches(msg, m.keys.Warranted):
+		return m.startReview(triage.VerdictWarranted)
+	case key.Matches(msg, m.keys.Unwarrant):
+		return m.startReview(triage.VerdictUnwarranted)
 	}
 	return nil
 }

@@ -28,6 +28,9 @@ type Styles struct {
 	Agent    lipgloss.Style
 	Negative lipgloss.Style // words that added to a score
 	Calming  lipgloss.Style // words that lowered a score
+	Key      lipgloss.Style // YAML mapping keys
+	String   lipgloss.Style // YAML quoted strings
+	Comment  lipgloss.Style // YAML comments
 
 	// NegativeOpen and NegativeClose surround negative words when there is
 	// no colour to show them, so that the highlight survives NO_COLOR.
@@ -63,6 +66,9 @@ func NewStyles(noColor bool) Styles {
 		Agent:    lipgloss.NewStyle().Foreground(cyan),
 		Negative: lipgloss.NewStyle().Bold(true).Foreground(red),
 		Calming:  lipgloss.NewStyle().Foreground(green),
+		Key:      lipgloss.NewStyle().Foreground(cyan),
+		String:   lipgloss.NewStyle().Foreground(green),
+		Comment:  lipgloss.NewStyle().Foreground(gray),
 	}
 	return s
 }

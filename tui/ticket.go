@@ -9,25 +9,29 @@ import (
 )
 
 // openTicket switches to the ticket view and loads the ticket.
+// Esc returns to the view it was opened from.
 func (m *Model) openTicket(id string) tea.Cmd {
+	m.ticketReturn = m.view
 	m.view = viewTicket
-	m.keys.setView(viewTicket)
 	m.detailID = id
 	m.detail = nil
 	m.detailErr = ""
 	m.detailBusy = false
+	m.review.reset()
+	m.syncKeys()
 	m.layout()
 	m.renderDetail()
-	return m.loadDetail()
+	return tea.Batch(m.loadDetail(), m.loadReview())
 }
 
-// closeTicket returns to the queue view.
+// closeTicket returns to the view the ticket was opened from.
 func (m *Model) closeTicket() {
-	m.view = viewQueue
-	m.keys.setView(viewQueue)
+	m.view = m.ticketReturn
 	m.detailID = ""
 	m.detail = nil
 	m.detailErr = ""
+	m.review.reset()
+	m.syncKeys()
 	m.layout()
 	m.restoreCursor()
 }
@@ -104,7 +108,7 @@ func (m *Model) renderDetail() {
 }
 
 // actionError words the failure of an action for the status line.
-func actionError(a action, id string, err error) string {
+func actionError(a fmt.Stringer, id string, err error) string {
 	id = sanitizeLine(id)
 	switch {
 	case errors.Is(err, triage.ErrConflict):

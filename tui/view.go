@@ -25,9 +25,14 @@ func (m *Model) View() string {
 		return m.tooSmallView()
 	}
 	var top string
-	if m.view == viewTicket {
+	switch m.view {
+	case viewTicket:
 		top = m.ticketView()
-	} else {
+	case viewHistory:
+		top = m.historyView()
+	case viewScripts:
+		top = m.scriptsView()
+	default:
 		top = m.queueView()
 	}
 	bottom := m.statusLine() + "\n" + clip(m.helpView(), m.width)
@@ -92,6 +97,10 @@ func (m *Model) tooSmallView() string {
 // statusLine shows the last action's result or error on the left and the
 // connection state on the right.
 func (m *Model) statusLine() string {
+	if m.review.active {
+		prompt := m.styles.Title.Render(m.reviewPrompt())
+		return fit(prompt+m.review.input.view(m.width-lipgloss.Width(prompt)), m.width)
+	}
 	var conn string
 	switch m.conn {
 	case connConnecting:
@@ -221,6 +230,9 @@ func (m *Model) ticketView() string {
 		parts = append(parts, "frustration "+m.frustration(t.Frustration)+" "+sparkline(t.Trend, triage.TrendLength))
 		title = strings.Join(parts, " · ")
 		summary = "claimed by " + m.claimer(t)
+		if review := m.reviewSummary(); review != "" {
+			summary += " · " + review
+		}
 		if t.EscalationReason != "" {
 			summary += " · reason: " + sanitizeLine(t.EscalationReason)
 		}
