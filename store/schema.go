@@ -39,7 +39,7 @@ var (
 var allBuckets = [][]byte{
 	bucketMeta, bucketEvents, bucketEventIDs, bucketConversations,
 	bucketTickets, bucketQueue, bucketRecords, bucketTicketRecords,
-	bucketDocuments,
+	bucketDocuments, bucketTimers, bucketTimerIndex, bucketTimersFired,
 }
 
 // Keys inside the meta bucket. Settings written with SetMeta live in the

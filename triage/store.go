@@ -56,6 +56,15 @@ type ReadTx interface {
 	// Reviews calls fn for the reviews of one escalation record (by its
 	// Seq), oldest first. The last one is the one that counts.
 	Reviews(record uint64, fn func(*Review) error) error
+	// DueTimers calls fn for the timers with Due <= until, earliest
+	// first; ties are ordered by ticket and then kind.
+	DueTimers(until time.Time, fn func(*Timer) error) error
+	// TicketTimers calls fn for every timer of one ticket, ordered by
+	// kind.
+	TicketTimers(ticket string, fn func(*Timer) error) error
+	// TimerFired reports whether a timer with this ticket, kind and key
+	// has fired.
+	TimerFired(ticket string, kind TimerKind, key string) (bool, error)
 }
 
 // Tx is a write transaction.
@@ -89,6 +98,16 @@ type Tx interface {
 	DeleteConversation(id string, fn func(*StoredEvent) error) error
 	// DeleteTicket removes a ticket and its queue index entries.
 	DeleteTicket(id string) error
+	// SetTimer stores a timer, replacing the ticket's timer of the same
+	// kind.
+	SetTimer(tm *Timer) error
+	// CancelTimer removes the ticket's timer of kind, if there is one.
+	CancelTimer(ticket string, kind TimerKind) error
+	// MarkTimerFired removes the timer and records that its identity
+	// (ticket, kind and key) fired, at time at.
+	MarkTimerFired(tm *Timer, at time.Time) error
+	// DeleteTicketTimers removes a ticket's timers and fired markers.
+	DeleteTicketTimers(ticket string) error
 }
 
 // ErrStop ends an iteration early without an error.
