@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -340,10 +341,25 @@ func TestHistoryPurgeWithExport(t *testing.T) {
 
 	// Purging up to the future removes the resolved tickets and keeps
 	// the others.
-	var resolved, active []string
-	for _, e := range historyEntries(t, d, "--kind", "resolved") {
-		resolved = append(resolved, e.Ticket)
+	// A ticket has ended when its latest resolved, closed or reopened
+	// record is not a reopening: a script may resolve a ticket that the
+	// customer then reopens.
+	ended := make(map[string]bool)
+	for _, e := range historyEntries(t, d) {
+		switch e.Kind {
+		case triage.KindResolved, triage.KindClosed:
+			ended[e.Ticket] = true
+		case triage.KindReopened:
+			ended[e.Ticket] = false
+		}
 	}
+	var resolved, active []string
+	for id, done := range ended {
+		if done {
+			resolved = append(resolved, id)
+		}
+	}
+	sort.Strings(resolved)
 	for _, e := range historyEntries(t, d, "--kind", "claimed") {
 		if !slices.Contains(resolved, e.Ticket) {
 			active = append(active, e.Ticket)
