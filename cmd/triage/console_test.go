@@ -73,7 +73,7 @@ func TestConsoleLiveEscalationGolden(t *testing.T) {
 	waitScreen(t, tm, "T-1", "NEW")
 
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitScreen(t, tm, "Transcript", "STILL NOT WORKING")
+	waitScreen(t, tm, "Transcript", "STILL NOT WORKING", "not reviewed")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(consoleWait))
 	golden.RequireEqual(t, []byte(final.View()))
