@@ -3,17 +3,20 @@ package scripts
 import "fmt"
 
 // Parsed is a validated document of one of the kinds this package parses.
-// Exactly one of Policy and Script is set.
+// Exactly one of Policy, Script, SLA and Calendar is set.
 type Parsed struct {
-	Kind   string
-	Name   string
-	Policy *Policy
-	Script *Script
+	Kind     string
+	Name     string
+	Policy   *Policy
+	Script   *Script
+	SLA      *SLA
+	Calendar *Calendar
 }
 
 // ParseDocument reads a document's kind and parses it with the parser of
 // that kind: ParsePolicy for "escalation-policy", ParseScript for
-// "troubleshooting". source names the document in error messages. On
+// "troubleshooting", ParseSLA for "sla" and ParseCalendar for
+// "calendar". source names the document in error messages. On
 // failure the error is a *ValidationError that lists every problem found,
 // including an unknown kind, at the line and column of the "kind" field.
 func ParseDocument(source string, src []byte) (*Parsed, error) {
@@ -37,9 +40,22 @@ func ParseDocument(source string, src []byte) (*Parsed, error) {
 			return nil, err
 		}
 		return &Parsed{Kind: kind, Name: name, Script: s}, nil
+	case KindSLA:
+		s, err := ParseSLA(source, src)
+		if err != nil {
+			return nil, err
+		}
+		return &Parsed{Kind: kind, Name: name, SLA: s}, nil
+	case KindCalendar:
+		c, err := ParseCalendar(source, src)
+		if err != nil {
+			return nil, err
+		}
+		return &Parsed{Kind: kind, Name: name, Calendar: c}, nil
 	}
 	ps := &problems{}
-	ps.add(kindPosition(src), "$.kind", "unknown kind %q: use %q or %q", kind, KindEscalationPolicy, KindTroubleshooting)
+	ps.add(kindPosition(src), "$.kind", "unknown kind %q: use %q, %q, %q or %q",
+		kind, KindEscalationPolicy, KindTroubleshooting, KindSLA, KindCalendar)
 	return nil, ps.err(source)
 }
 

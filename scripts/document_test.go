@@ -20,10 +20,24 @@ func TestParseDocumentPicksParser(t *testing.T) {
 	if s.Kind != KindTroubleshooting || s.Script == nil || s.Name != "sign-in-or-connection" {
 		t.Errorf("default script parsed as %+v", s)
 	}
+	sla, err := ParseDocument("sla.yaml", []byte(DefaultSLAYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sla.Kind != KindSLA || sla.SLA == nil || sla.Name != "standard" {
+		t.Errorf("default SLA parsed as %+v", sla)
+	}
+	cal, err := ParseDocument("calendar.yaml", []byte(DefaultCalendarYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cal.Kind != KindCalendar || cal.Calendar == nil || cal.Name != "office-hours" {
+		t.Errorf("default calendar parsed as %+v", cal)
+	}
 }
 
 func TestParseDocumentUnknownKind(t *testing.T) {
-	_, err := ParseDocument("cal.yaml", []byte("name: x\nkind: calendar\n"))
+	_, err := ParseDocument("cal.yaml", []byte("name: x\nkind: weather\n"))
 	var verr *ValidationError
 	if !errors.As(err, &verr) {
 		t.Fatalf("error = %v, want a *ValidationError", err)
