@@ -107,7 +107,7 @@ func (m *Model) historyTotalsLines() []string {
 		m.styles.Title.Render("Escalations"), all.Escalations, rate,
 		m.styles.Title.Render("SLA breaches"), all.SLABreaches)
 
-	claim := "no claims"
+	claim := "— no claims"
 	if n := all.TimeToClaim.Count(); n > 0 {
 		claim = fmt.Sprintf("median %s · p90 %s · %s",
 			formatDuration(all.TimeToClaim.Quantile(0.5)), formatDuration(all.TimeToClaim.Quantile(0.9)),
