@@ -21,6 +21,10 @@ type lineReader struct {
 	n    int // number of the line returned last, counted from 1
 	buf  []byte
 	done bool
+	// partial is set when the source returned ErrNeedInput in the middle
+	// of a line: buf and tooLong keep what was read of it.
+	partial bool
+	tooLong bool
 }
 
 // rawLine is one line of input with its end-of-line bytes removed.
@@ -45,17 +49,20 @@ func (lr *lineReader) next() (rawLine, error) {
 		return rawLine{}, io.EOF
 	}
 
-	lr.buf = lr.buf[:0]
-	tooLong := false
-	sawAny := false
+	if !lr.partial {
+		lr.buf = lr.buf[:0]
+		lr.tooLong = false
+	}
+	sawAny := lr.partial
+	lr.partial = false
 	for {
 		chunk, err := lr.br.ReadSlice('\n')
 		if len(chunk) > 0 {
 			sawAny = true
 		}
-		if !tooLong {
+		if !lr.tooLong {
 			if len(lr.buf)+len(chunk) > lr.max+2 { // +2 leaves room for "\r\n"
-				tooLong = true
+				lr.tooLong = true
 				lr.buf = lr.buf[:0]
 			} else {
 				lr.buf = append(lr.buf, chunk...)
@@ -63,6 +70,10 @@ func (lr *lineReader) next() (rawLine, error) {
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
+		}
+		if errors.Is(err, ErrNeedInput) {
+			lr.partial = sawAny
+			return rawLine{}, err
 		}
 		if err == io.EOF {
 			lr.done = true
@@ -85,7 +96,7 @@ func (lr *lineReader) next() (rawLine, error) {
 	if lr.n == 1 {
 		text = bytes.TrimPrefix(text, utf8BOM)
 	}
-	if tooLong || len(text) > lr.max {
+	if lr.tooLong || len(text) > lr.max {
 		line.tooLong = true
 		return line, nil
 	}

@@ -182,8 +182,10 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 func (r *Reader) Format() Format { return r.opts.Format }
 
 // Next returns the next accepted event or rejected line, and io.EOF after
-// the last one. It returns another error only when reading the underlying
-// reader fails, after the Items of the lines read before the failure.
+// the last one. When the underlying reader returns ErrNeedInput, Next
+// returns ErrNeedInput and may be called again once more input is there.
+// It returns another error only when reading the underlying reader fails,
+// after the Items of the lines read before the failure.
 func (r *Reader) Next() (Item, error) {
 	for len(r.queue) == 0 {
 		if r.done {
@@ -192,16 +194,22 @@ func (r *Reader) Next() (Item, error) {
 			}
 			return Item{}, io.EOF
 		}
-		r.step()
+		if starved := r.step(); starved && len(r.queue) == 0 {
+			return Item{}, ErrNeedInput
+		}
 	}
 	item := r.queue[0]
 	r.queue = r.queue[1:]
 	return item, nil
 }
 
-// step reads one line and queues what it yields.
-func (r *Reader) step() {
+// step reads one line and queues what it yields. It reports whether the
+// source returned ErrNeedInput, in which case nothing was read.
+func (r *Reader) step() (starved bool) {
 	line, err := r.lines.next()
+	if errors.Is(err, ErrNeedInput) {
+		return true
+	}
 	if err != nil {
 		r.done = true
 		if !errors.Is(err, io.EOF) {
@@ -209,7 +217,7 @@ func (r *Reader) step() {
 		}
 		r.parser.finish()
 		r.flushDeferred()
-		return
+		return false
 	}
 	switch {
 	case line.tooLong:
@@ -220,6 +228,7 @@ func (r *Reader) step() {
 	default:
 		r.parser.parse(line.number, line.text)
 	}
+	return false
 }
 
 // reject queues a rejected line.

@@ -59,10 +59,14 @@ type transcriptParser struct {
 	hasPrev bool
 
 	// message is the message event that continuation lines extend, and
-	// messageLine the line it starts on. NOTE: a reader that follows a
-	// growing file gets the last message only when the next line arrives.
+	// messageLine the line it starts on. A reader that follows a growing
+	// file gets the last message only when the next line arrives, or when
+	// the follower calls Reader.FlushPending after a quiet period.
 	message     *triage.Event
 	messageLine int
+	// sentEarly is set when FlushPending sent the pending message, until
+	// the next event line: a continuation line then comes too late.
+	sentEarly bool
 	// skipContinuation is set after a rejected timestamped line, whose
 	// continuation lines are dropped with it.
 	skipContinuation bool
@@ -80,6 +84,15 @@ func newTranscriptParser(r *Reader) *transcriptParser {
 func (p *transcriptParser) pending() bool { return p.message != nil }
 
 func (p *transcriptParser) finish() { p.flush() }
+
+// flushPending sends the pending message without waiting for the next
+// event line.
+func (p *transcriptParser) flushPending() {
+	if p.message != nil {
+		p.sentEarly = true
+	}
+	p.flush()
+}
 
 // flush hands the pending message, if any, to the Reader.
 func (p *transcriptParser) flush() {
@@ -138,6 +151,11 @@ func (p *transcriptParser) parse(number int, text []byte) {
 
 	if p.message != nil || p.skipContinuation {
 		p.continueMessage(trimmed)
+		return
+	}
+	if p.sentEarly {
+		p.r.reject(number, "", "this line continues a message that was already sent, because no line followed "+
+			"that message within the quiet period of --follow: write a message and its continuation lines together")
 		return
 	}
 	p.r.reject(number, "", `expected a line such as "[14:05:09] Customer: it still fails": a timestamp in brackets, `+
@@ -376,6 +394,7 @@ func (p *transcriptParser) closeWithoutTime(number int, by string) {
 // pending so that continuation lines can extend it; other events go to
 // the Reader at once.
 func (p *transcriptParser) emit(number int, at time.Time, typ triage.EventType, speaker, text string, nick bool) {
+	p.sentEarly = false
 	conversation, ok := p.conversationID(number)
 	if !ok {
 		p.skipContinuation = true
