@@ -71,6 +71,8 @@ type historyState struct {
 	cursor, offset int
 	// charts makes a narrow layout show the charts in place of the table.
 	charts bool
+	// stale is set when a review was saved since the records loaded.
+	stale bool
 }
 
 func (h *historyState) init() {

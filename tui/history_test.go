@@ -131,9 +131,18 @@ func TestHistoryEnterOpensTicketAndEscReturns(t *testing.T) {
 	if !strings.Contains(h.view(), "Transcript") {
 		t.Errorf("ticket view lacks the transcript:\n%s", h.view())
 	}
-	h.key("esc")
+	h.key("w")
+	h.run(h.key("enter"))
+	calls := len(desk.historyCalls)
+	h.run(h.key("esc"))
 	if h.m.view != viewHistory {
 		t.Errorf("esc from a ticket opened in history returned to %s", h.m.view)
+	}
+	if len(desk.historyCalls) != calls+1 {
+		t.Errorf("returning after a review mark made %d history queries, want 1", len(desk.historyCalls)-calls)
+	}
+	if !strings.Contains(h.view(), "[warranted] susta") {
+		t.Errorf("history table does not show the new review:\n%s", h.view())
 	}
 	h.key("esc")
 	if h.m.view != viewQueue {

@@ -154,7 +154,10 @@ func (k keyMap) ShortHelp() []key.Binding {
 	var bindings []key.Binding
 	switch k.view {
 	case viewQueue:
-		bindings = []key.Binding{k.Open, k.ToggleAll, k.History, k.Scripts, k.Up, k.Down}
+		bindings = []key.Binding{k.Open, k.ToggleAll, k.History, k.Scripts}
+		if !k.History.Enabled() && !k.Scripts.Enabled() {
+			bindings = append(bindings, k.Up, k.Down)
+		}
 	case viewTicket:
 		if k.Warranted.Enabled() {
 			bindings = []key.Binding{k.Claim, k.Resolve, k.Warranted, k.Unwarrant, k.Back}

@@ -82,6 +82,12 @@ func (m *Model) handleTicketKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Back):
 		m.closeTicket()
+		if m.view == viewHistory && m.history.stale {
+			// The table and totals show reviews, so a mark made in the
+			// ticket view needs the records again.
+			m.history.stale = false
+			return m.loadHistory()
+		}
 	case key.Matches(msg, m.keys.Up):
 		m.viewport.ScrollUp(1)
 	case key.Matches(msg, m.keys.Down):

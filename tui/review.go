@@ -166,6 +166,7 @@ func (m *Model) handleReviewSaved(msg reviewSavedMsg) {
 		return
 	}
 	m.setStatus(fmt.Sprintf("marked %s %s", sanitizeLine(msg.id), verdictText(msg.review.Verdict)))
+	m.history.stale = true
 	if msg.id == m.detailID && msg.review != nil {
 		m.review.loaded = true
 		m.review.record, m.review.current = msg.review.Record, msg.review
