@@ -48,12 +48,14 @@ type ErasureTx interface {
 }
 
 // MetaCustomerSecret is the meta key of the secret that keys customer
-// hashes. It is created by the first write that needs it.
-const MetaCustomerSecret = "customer_hash_secret"
+// hashes. The daemon creates it on first start when it redacts personal
+// data, and EnsureCustomerSecret otherwise.
+const MetaCustomerSecret = "redact/customer-key"
 
-// CustomerHashPrefix starts every customer hash, so that a hash given on
-// the command line is distinguished from a handle.
-const CustomerHashPrefix = "ch-"
+// CustomerHashPrefix starts every customer hash. Package redact writes
+// the same hashes, with the same secret, in place of a customer's email,
+// handle and name.
+const CustomerHashPrefix = "h-"
 
 // customerSecretLen is the length of the customer hash secret in bytes.
 const customerSecretLen = 32
@@ -182,8 +184,8 @@ func (m CustomerMatch) KeyedHash(secret []byte) string {
 }
 
 // Matches reports whether c is the named customer: the same email
-// (without case) or handle, or any of c's identifiers hashes to the
-// match's hash under secret.
+// (without case) or handle, or c's email or handle is the match's hash
+// (stored by redaction) or hashes to it under secret.
 func (m CustomerMatch) Matches(c *Customer, secret []byte) bool {
 	if c == nil {
 		return false
@@ -198,10 +200,19 @@ func (m CustomerMatch) Matches(c *Customer, secret []byte) bool {
 			return true
 		}
 	}
+	want := strings.ToLower(strings.TrimSpace(m.Hash))
+	if secret != nil {
+		want = m.KeyedHash(secret)
+	}
+	if want == "" {
+		return false
+	}
+	if c.Email == want || c.Handle == want {
+		return true
+	}
 	if secret == nil {
 		return false
 	}
-	want := m.KeyedHash(secret)
 	if c.Email != "" && HashIdentifier(secret, "email", c.Email) == want {
 		return true
 	}

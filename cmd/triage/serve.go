@@ -19,6 +19,8 @@ func newServeCommand() *cobra.Command {
 		socketGroup         string
 		leads               []string
 		retention           string
+		metricsListen       string
+		healthMaxPending    int
 		hook                webhookFlags
 	)
 	cmd := &cobra.Command{
@@ -47,6 +49,7 @@ acknowledged, closes the database and exits 0.`,
 				Leads:       leads,
 				SocketGroup: socketGroup,
 			}
+			cfg.MetricsListen, cfg.HealthMaxPending = metricsListen, healthMaxPending
 			if err := hook.apply(&cfg); err != nil {
 				return err
 			}
@@ -78,6 +81,8 @@ acknowledged, closes the database and exits 0.`,
 	cmd.Flags().StringVar(&tokenFile, "token-file", "", "bearer tokens for --listen, one \"NAME ROLE TOKEN\" a line; the file must have mode 0600")
 	cmd.Flags().StringSliceVar(&leads, "leads", nil, "logins with the lead role on the socket (may edit scripts and policies, roll back, purge); the daemon's own user always is one")
 	cmd.Flags().StringVar(&socketGroup, "socket-group", "", "let members of this group use the socket (mode 0660, folder 0750)")
+	cmd.Flags().StringVar(&metricsListen, "metrics-listen", "", "serve /healthz and /metrics on this loopback TCP address, such as 127.0.0.1:9464 (no authentication)")
+	cmd.Flags().IntVar(&healthMaxPending, "health-max-pending", 64, "ingest requests in flight above which /healthz reports ingest as not keeping up (-1: any request in flight)")
 	hook.register(cmd)
 	return cmd
 }

@@ -78,6 +78,7 @@ func NewServer(eng *engine.Engine, info Info, log *slog.Logger) *Server {
 	s.registerHistory()
 	s.mux.HandleFunc("GET /v1/stream", s.handleStream)
 	s.registerDocuments()
+	s.registerOps()
 	return s
 }
 

@@ -19,7 +19,7 @@ func (s *Server) registerOps() {
 	s.mux.HandleFunc("POST /v1/forget", s.handleForget)
 }
 
-// handleBackup streams a consistent copy of the database file from one
+// handleBackup streams, to a lead, a consistent copy of the database file from one
 // read transaction, with its length in Content-Length. Ingest goes on
 // meanwhile.
 func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
@@ -28,8 +28,12 @@ func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotImplemented, errors.New("this daemon's store cannot write backups"))
 		return
 	}
+	id, ok := s.requireLead(w, r, "backup")
+	if !ok {
+		return
+	}
 	start := time.Now()
-	agent := s.agent(r)
+	agent := id.Name
 	s.log.Info("backup started", "agent", agent)
 	n, err := bw.WriteBackup(w, func(size int64) {
 		w.Header().Set("Content-Type", "application/octet-stream")
@@ -45,9 +49,13 @@ func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("backup sent", "agent", agent, "bytes", n, "took", time.Since(start))
 }
 
-// handleForget erases one customer's data. The body is a JSON
+// handleForget erases one customer's data at a lead's request. The body is a JSON
 // triage.CustomerMatch; the response a triage.ErasureSummary.
 func (s *Server) handleForget(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.requireLead(w, r, "forget")
+	if !ok {
+		return
+	}
 	var match triage.CustomerMatch
 	if err := json.NewDecoder(r.Body).Decode(&match); err != nil {
 		writeError(w, http.StatusBadRequest, fmt.Errorf("invalid forget request: %w", err))
@@ -57,7 +65,7 @@ func (s *Server) handleForget(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}
-	agent := s.agent(r)
+	agent := id.Name
 	sum, err := s.engine.Forget(r.Context(), match, agent)
 	switch {
 	case err == nil:

@@ -33,6 +33,11 @@ type Config struct {
 	Version  string
 	// LockTimeout bounds the wait for the database's file lock.
 	LockTimeout time.Duration
+	// MetricsListen, when set, serves /healthz and /metrics on this
+	// loopback TCP address. HealthMaxPending bounds the ingest requests
+	// in flight that /healthz accepts (0 means 64).
+	MetricsListen    string
+	HealthMaxPending int
 	// Listen, when set, also serves the API on this loopback TCP address,
 	// to holders of the bearer tokens in Tokens.
 	Listen string
@@ -59,7 +64,7 @@ var ErrBusy = errors.New("another triage daemon is running")
 type Daemon struct {
 	cfg      Config
 	log      *slog.Logger
-	db       *store.DB
+	db       *store.Live
 	engine   *engine.Engine
 	server   *http.Server
 	listener net.Listener
@@ -67,6 +72,7 @@ type Daemon struct {
 	tcpAddr  string
 	webhook  *http.Server
 
+	ops        *opsState
 	stopEngine context.CancelFunc
 	serveErr   chan error
 	stopOnce   sync.Once
@@ -97,7 +103,7 @@ func Start(cfg Config) (*Daemon, error) {
 	if err := os.MkdirAll(filepath.Dir(cfg.Database), 0o700); err != nil {
 		return nil, fmt.Errorf("create database folder: %w", err)
 	}
-	db, err := store.Open(cfg.Database, store.Options{Timeout: cfg.LockTimeout})
+	db, err := store.OpenLive(cfg.Database, store.Options{Timeout: cfg.LockTimeout})
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("%w: %s", ErrBusy, describeHolder(cfg.Database))
 	}
@@ -106,6 +112,7 @@ func Start(cfg Config) (*Daemon, error) {
 	}
 	d := &Daemon{cfg: cfg, log: log, db: db, serveErr: make(chan error, 1)}
 	if err := d.start(); err != nil {
+		d.stopOps(context.Background())
 		_ = db.Close()
 		return nil, err
 	}
@@ -144,6 +151,12 @@ func (d *Daemon) start() error {
 	engineCtx, cancel := context.WithCancel(context.Background())
 	d.stopEngine = cancel
 	go eng.Run(engineCtx)
+	if err := d.startOps(eng); err != nil {
+		_ = ln.Close()
+		cancel()
+		<-eng.Done()
+		return err
+	}
 
 	srv := api.NewServer(eng, api.Info{
 		PID: info.PID, Socket: d.cfg.Socket, Database: d.cfg.Database, Started: info.Started, Version: d.cfg.Version,
@@ -156,6 +169,7 @@ func (d *Daemon) start() error {
 		return err
 	}
 	d.server = srv.HTTPServer()
+	d.server.Handler = d.instrument(d.server.Handler)
 	if d.cfg.Listen != "" {
 		if err := d.listenTCP(srv); err != nil {
 			_ = ln.Close()
@@ -166,6 +180,7 @@ func (d *Daemon) start() error {
 	}
 	go func() { d.serveErr <- d.server.Serve(ln) }()
 	d.log.Info("daemon started", "pid", info.PID, "database", d.cfg.Database, "socket", d.cfg.Socket)
+	d.notifySystemd("READY=1")
 	return nil
 }
 
@@ -187,7 +202,7 @@ func (d *Daemon) listenTCP(srv *api.Server) error {
 	}
 	d.tcpAddr = ln.Addr().String()
 	d.tcp = srv.HTTPServer()
-	d.tcp.Handler = srv.TCPHandler(d.tcpAddr, d.cfg.Tokens)
+	d.tcp.Handler = d.instrument(srv.TCPHandler(d.tcpAddr, d.cfg.Tokens))
 	go func() {
 		if err := d.tcp.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			d.log.Error("TCP listener failed", "err", err, "addr", d.cfg.Listen)
@@ -301,6 +316,7 @@ func (d *Daemon) Stop() error {
 
 func (d *Daemon) stop() error {
 	d.log.Info("daemon stopping")
+	d.notifySystemd("STOPPING=1")
 	d.engine.Hub().CloseAll(errors.New("daemon stopping"))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -318,6 +334,7 @@ func (d *Daemon) stop() error {
 			_ = d.webhook.Close()
 		}
 	}
+	d.stopOps(ctx)
 	d.stopEngine()
 	<-d.engine.Done()
 	var errs []error
