@@ -15,8 +15,8 @@ import (
 type reviewState struct {
 	// loaded is set once the review of the open ticket has been read.
 	loaded bool
-	// record is the Seq of the escalation that current reviews, and
-	// current is nil when that escalation has no review.
+	// record is the Seq of the latest escalation, and current is its
+	// review, or nil when it has none.
 	record  uint64
 	current *triage.Review
 
@@ -29,7 +29,7 @@ type reviewState struct {
 	saving  bool
 }
 
-// reset forgets the review of the previous ticket.
+// reset clears the review state of the previous ticket.
 func (r *reviewState) reset() {
 	r.loaded, r.record, r.current = false, 0, nil
 	r.active, r.saving = false, false

@@ -42,8 +42,8 @@ type scriptsState struct {
 	versions         []*triage.Document
 	vcursor, voffset int
 
-	// problems lists why the daemon rejected rejected, the edited text,
-	// which e opens again.
+	// problems lists why the daemon rejected an edit, and rejected is the
+	// edited text, which e opens again.
 	problems []string
 	rejected string
 }
