@@ -220,3 +220,15 @@ func TestHbarEighths(t *testing.T) {
 		}
 	}
 }
+
+func TestHistoryWheelMovesRecords(t *testing.T) {
+	h, _ := newHistoryHarness(t, 80, 24)
+	queueCursor := h.m.cursor
+	h.send(tea.MouseMsg{Action: tea.MouseActionPress, Button: tea.MouseButtonWheelDown})
+	if h.m.history.cursor != 1 {
+		t.Errorf("history cursor after wheel down = %d, want 1", h.m.history.cursor)
+	}
+	if h.m.cursor != queueCursor {
+		t.Errorf("wheel in the history view moved the hidden queue cursor to %d", h.m.cursor)
+	}
+}

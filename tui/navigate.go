@@ -114,24 +114,34 @@ func (m *Model) handleTicketKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// handleMouse scrolls the queue or the transcript with the wheel.
+// handleMouse scrolls the list or the text of the current view with the
+// wheel.
 func (m *Model) handleMouse(msg tea.MouseMsg) {
-	if msg.Action != tea.MouseActionPress {
+	if msg.Action != tea.MouseActionPress || m.review.active {
 		return
 	}
+	step := 0
 	switch msg.Button {
 	case tea.MouseButtonWheelUp:
-		if m.view == viewTicket {
+		step = -1
+	case tea.MouseButtonWheelDown:
+		step = 1
+	default:
+		return
+	}
+	switch m.view {
+	case viewTicket:
+		if step < 0 {
 			m.viewport.ScrollUp(3)
 		} else {
-			m.moveCursor(m.cursor - 1)
-		}
-	case tea.MouseButtonWheelDown:
-		if m.view == viewTicket {
 			m.viewport.ScrollDown(3)
-		} else {
-			m.moveCursor(m.cursor + 1)
 		}
+	case viewHistory:
+		m.moveHistoryCursor(m.history.cursor + step)
+	case viewScripts:
+		m.moveScriptsCursor(m.scriptsCursor() + step)
+	default:
+		m.moveCursor(m.cursor + step)
 	}
 }
 
