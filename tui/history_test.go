@@ -6,6 +6,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/triagedesk/triage/triage"
 )
@@ -230,5 +231,38 @@ func TestHistoryWheelMovesRecords(t *testing.T) {
 	}
 	if h.m.cursor != queueCursor {
 		t.Errorf("wheel in the history view moved the hidden queue cursor to %d", h.m.cursor)
+	}
+}
+
+func TestNewViewsFitEveryTerminalSize(t *testing.T) {
+	for _, size := range [][2]int{{40, 8}, {64, 16}, {80, 24}, {120, 40}, {150, 30}, {200, 50}} {
+		width, height := size[0], size[1]
+		desk := newScriptsDesk()
+		desk.history = sampleHistory()
+		h := newHarnessFor(t, desk, desk.fakeDesk, width, height)
+		checks := []struct {
+			name string
+			keys []string
+		}{
+			{"history", []string{"h"}},
+			{"charts", []string{"tab"}},
+			{"scripts", []string{"esc", "s"}},
+			{"document", []string{"j", "enter"}},
+			{"versions", []string{"v"}},
+		}
+		for _, c := range checks {
+			for _, k := range c.keys {
+				h.run(h.key(k))
+			}
+			lines := strings.Split(h.view(), "\n")
+			if len(lines) != height {
+				t.Errorf("%dx%d %s view has %d lines", width, height, c.name, len(lines))
+			}
+			for i, line := range lines {
+				if w := lipgloss.Width(line); w > width {
+					t.Errorf("%dx%d %s view line %d is %d cells wide: %q", width, height, c.name, i, w, line)
+				}
+			}
+		}
 	}
 }

@@ -60,7 +60,8 @@ func (m *Model) historyView() string {
 	case h.charts:
 		lines = append(lines, m.historyCharts(m.width, height, false)...)
 	default:
-		lines = append(lines, m.historyTable(m.width, height)...)
+		table := m.historyTable(m.width, height)
+		lines = append(lines, table[:min(len(table), height)]...)
 	}
 	return strings.Join(lines, "\n")
 }
