@@ -194,8 +194,6 @@ func TestHistoryGolden(t *testing.T) {
 
 func TestColumnChartLevels(t *testing.T) {
 	got := columnChart([]int{0, 1, 2, 4}, 2, 1, false)
-	want := []string{"  ▂█", " ▂██"}
-	_ = want
 	if len(got) != 2 {
 		t.Fatalf("columnChart gave %d rows, want 2", len(got))
 	}
