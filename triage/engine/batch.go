@@ -37,6 +37,10 @@ type batch struct {
 	// replay is set when the batch runs a dry run with no transaction:
 	// records are kept in it instead of the store.
 	replay *replayRun
+	// sla is the SLA that timers are armed with; timersChanged is set
+	// when the batch armed, moved or cancelled a timer.
+	sla           *slaConfig
+	timersChanged bool
 }
 
 type convEntry struct {
@@ -51,6 +55,7 @@ func newBatch(e *Engine, tx triage.Tx) *batch {
 		e: e, tx: tx, convs: make(map[string]*convEntry),
 		policy:  e.policy.Load(),
 		scripts: liveScripts{e: e, tx: tx},
+		sla:     e.sla.Load(),
 	}
 }
 
@@ -397,6 +402,9 @@ func (b *batch) flush() error {
 		entry.ticket.Version++
 		if err := b.tx.PutTicket(entry.ticket); err != nil {
 			return abort("store ticket", err)
+		}
+		if err := b.syncTimers(entry.ticket); err != nil {
+			return err
 		}
 		b.updates = append(b.updates, triage.Update{Ticket: entry.ticket.Clone()})
 	}

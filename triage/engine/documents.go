@@ -186,6 +186,9 @@ func ValidateDocument(kind, name string, body []byte) (*scripts.Parsed, error) {
 	case kind == PolicyKind && name != PolicyName:
 		return nil, scripts.NewValidationError(source, 1, 1, "$.name",
 			"the desk applies only the escalation policy named %q: name this one %q", PolicyName, PolicyName)
+	case kind == SLAKind && name != SLAName:
+		return nil, scripts.NewValidationError(source, 1, 1, "$.name",
+			"the desk applies only the SLA named %q: name this one %q", SLAName, SLAName)
 	}
 	return parsed, nil
 }
@@ -202,11 +205,14 @@ func (e *Engine) PutDocument(ctx context.Context, kind, name string, body []byte
 		return nil, err
 	}
 	doc := &triage.Document{Kind: kind, Name: name, Body: string(body), Author: author, SavedAt: at.UTC(), Comment: comment}
-	r := &request{action: func(tx triage.Tx, _ *batch) error {
+	r := &request{action: func(tx triage.Tx, b *batch) error {
+		if err := checkReferences(tx, parsed); err != nil {
+			return err
+		}
 		if err := tx.PutDocument(doc); err != nil {
 			return abort("store document", err)
 		}
-		return nil
+		return b.applyTimerDocument(ctx, parsed, doc)
 	}}
 	r.committed = func() { e.install(parsed, doc) }
 	if err := e.submit(ctx, r); err != nil {
@@ -220,7 +226,7 @@ func (e *Engine) PutDocument(ctx context.Context, kind, name string, body []byte
 func (e *Engine) Rollback(ctx context.Context, kind, name string, version int, author string, at time.Time) (*triage.Document, error) {
 	var doc *triage.Document
 	var parsed *scripts.Parsed
-	r := &request{action: func(tx triage.Tx, _ *batch) error {
+	r := &request{action: func(tx triage.Tx, b *batch) error {
 		old, err := tx.Document(kind, name, version)
 		if err != nil {
 			if errors.Is(err, triage.ErrNotFound) {
@@ -232,12 +238,15 @@ func (e *Engine) Rollback(ctx context.Context, kind, name string, version int, a
 		if err != nil {
 			return err
 		}
+		if err := checkReferences(tx, parsed); err != nil {
+			return err
+		}
 		doc = &triage.Document{Kind: kind, Name: name, Body: old.Body, Author: author, SavedAt: at.UTC(),
 			Comment: fmt.Sprintf("rollback to version %d", version)}
 		if err := tx.PutDocument(doc); err != nil {
 			return abort("store document", err)
 		}
-		return nil
+		return b.applyTimerDocument(ctx, parsed, doc)
 	}}
 	r.committed = func() {
 		if doc != nil {
@@ -262,7 +271,28 @@ func (e *Engine) install(parsed *scripts.Parsed, doc *triage.Document) {
 		e.cache.put(v)
 		e.scripts.Store(e.scripts.Load().with(v))
 		e.log.Info("troubleshooting script applied", "script", doc.Name, "version", doc.Version, "author", doc.Author)
+	case parsed.SLA != nil:
+		e.sla.Store(e.sla.Load().withSLA(parsed.SLA, doc.Version))
+		e.log.Info("SLA applied", "sla", doc.Name, "version", doc.Version, "author", doc.Author)
+	case parsed.Calendar != nil:
+		e.sla.Store(e.sla.Load().withCalendar(parsed.Calendar))
+		e.log.Info("calendar applied", "calendar", doc.Name, "version", doc.Version, "author", doc.Author)
 	}
+}
+
+// applyTimerDocument re-arms the SLA timers of every active ticket with a
+// saved SLA or calendar, in the transaction that stores it, so that
+// running deadlines follow the new targets.
+func (b *batch) applyTimerDocument(ctx context.Context, parsed *scripts.Parsed, doc *triage.Document) error {
+	switch {
+	case parsed.SLA != nil:
+		b.sla = b.sla.withSLA(parsed.SLA, doc.Version)
+	case parsed.Calendar != nil:
+		b.sla = b.sla.withCalendar(parsed.Calendar)
+	default:
+		return nil
+	}
+	return b.resyncTimers(ctx)
 }
 
 // CurrentPolicy returns the name and version of the escalation policy the

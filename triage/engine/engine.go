@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -53,9 +54,15 @@ type Options struct {
 	// Keywords are operator keywords added to the scorer's lexicon.
 	Keywords []sentiment.Keyword
 	// Now is the clock for times the engine stamps itself, such as a
-	// document's save time; nil means time.Now. Event handling never reads
-	// it: tickets move by event timestamps.
+	// document's save time, and the clock that decides when a timer is
+	// due; nil means time.Now. Event handling never reads it: tickets move
+	// by event timestamps, and a fired timer acts at its due time.
 	Now func() time.Time
+	// After is how the timer scheduler waits: it returns a channel that
+	// delivers once d has passed on the Now clock. nil means time.After.
+	// A test clock returns a channel that delivers when the test advances
+	// the clock.
+	After func(d time.Duration) <-chan time.Time
 }
 
 // Engine owns all writes to the store.
@@ -69,7 +76,12 @@ type Engine struct {
 	// are matched against. cache keeps every version that tickets run on.
 	scripts atomic.Pointer[scriptSet]
 	cache   scriptCache
-	now     func() time.Time
+	// sla is the SLA and the calendars that timers are armed with.
+	sla   atomic.Pointer[slaConfig]
+	now   func() time.Time
+	after func(time.Duration) <-chan time.Time
+	// timerWake tells the scheduler that an earlier timer may be armed.
+	timerWake chan struct{}
 
 	work    chan *request
 	done    chan struct{}
@@ -113,14 +125,23 @@ func New(store triage.Store, opts Options) (*Engine, error) {
 		work:   make(chan *request),
 		done:   make(chan struct{}),
 		now:    opts.Now,
+		after:  opts.After,
+
+		timerWake: make(chan struct{}, 1),
 	}
 	if e.now == nil {
 		e.now = time.Now
+	}
+	if e.after == nil {
+		e.after = time.After
 	}
 	if err := e.loadPolicy(); err != nil {
 		return nil, err
 	}
 	if err := e.loadScripts(); err != nil {
+		return nil, err
+	}
+	if err := e.loadSLA(); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -135,12 +156,20 @@ func (e *Engine) Store() triage.Store { return e.store }
 // Run is the single writer. It returns when ctx is done, after committing
 // and answering every request it had taken. The work channel is unbuffered,
 // so a request is either taken by Run or answered with ErrStopped.
+//
+// Before it takes any request, Run fires the timers that fell due while
+// the engine was stopped. It then runs the timer scheduler beside it
+// until ctx is done.
 func (e *Engine) Run(ctx context.Context) {
 	defer close(e.done)
+	e.fireDueAtStart()
+	var scheduler sync.WaitGroup
+	scheduler.Go(func() { e.schedule(ctx) })
 	for {
 		select {
 		case <-ctx.Done():
 			e.stopped.Store(true)
+			scheduler.Wait()
 			return
 		case first := <-e.work:
 			e.commit(e.collect(first))
@@ -211,6 +240,9 @@ func (e *Engine) commit(reqs []*request) {
 		return
 	}
 	e.log.Debug("committed", "requests", len(reqs), "took", time.Since(start))
+	if b.timersChanged {
+		e.wakeTimers()
+	}
 	for _, r := range reqs {
 		if r.committed != nil && r.err == nil {
 			r.committed()

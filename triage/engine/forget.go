@@ -174,6 +174,9 @@ func (e *Engine) eraseTicket(tx triage.ErasureTx, id string, sum *triage.Erasure
 	if err != nil {
 		return abort("load ticket "+id, err)
 	}
+	if err := tx.DeleteTicketTimers(id); err != nil {
+		return abort("delete timers of ticket "+id, err)
+	}
 	if err := tx.DeleteTicket(id); err != nil {
 		return abort("delete ticket "+id, err)
 	}

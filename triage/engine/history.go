@@ -283,6 +283,9 @@ func (e *Engine) purgeTicket(tx triage.Tx, id string, before time.Time, out *exp
 	if err := out.write(triage.PurgedItem{Ticket: t}); err != nil {
 		return abort("write export file", err)
 	}
+	if err := tx.DeleteTicketTimers(id); err != nil {
+		return abort("delete timers of ticket", err)
+	}
 	if err := tx.DeleteTicket(id); err != nil {
 		return abort("delete ticket", err)
 	}
