@@ -30,18 +30,22 @@
 // escalated or claimed and 'a' for every active ticket. In each, a key is
 // the inverted priority (urgent first), a byte that puts tickets without
 // WaitingSince last, the WaitingSince time, and the ticket id. PutTicket
-// reads the stored ticket, deletes its keys and writes the new ones in
-// the same transaction.
+// reads the fields of the stored ticket that its keys are made of, and in
+// the same transaction deletes the keys that changed and writes the new
+// ones.
 //
 // # Encoding
 //
-// Values are JSON. The domain types already define their JSON form
-// (StoredEvent keeps unknown source fields through its own MarshalJSON),
-// the values can be read with the bbolt command-line tool while
-// debugging, and a field added to a type needs no migration because old
-// values decode with the field's zero value. The cost is measured by
-// BenchmarkPutEventsBatch1000, which includes JSON decoding of the input
-// and encoding for the store.
+// Events, tickets and conversations, the values that every ingested event
+// reads and writes, are stored in a compact binary form (codec.go): a
+// format byte, then the fields in a fixed order as varints, 8-byte floats
+// and length-prefixed strings. Decoding copies a value once and shares
+// that copy among its strings. An event's unknown source fields and a
+// conversation's scorer state are kept as the raw bytes they came as.
+// JSON remains the form of these types on the API and in `--json`
+// output. Records, reviews, documents and settings are stored as JSON.
+// BenchmarkPutEventsBatch1000 measures the cost of JSON decoding of the
+// input and of encoding for the store.
 //
 // # Schema versions
 //

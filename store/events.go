@@ -39,22 +39,19 @@ func (t *tx) PutEvent(e *triage.StoredEvent) error {
 	// A replaced event whose id changed must not stay reachable by its
 	// old id.
 	if old := events.Get(key); old != nil {
-		var prev triage.StoredEvent
-		if err := decodeEvent(old, &prev); err != nil {
+		prevID, err := storedEventID(old)
+		if err != nil {
 			return fmt.Errorf("put event %q: %w", e.ID, err)
 		}
-		if prev.ID != "" && prev.ID != e.ID && bytes.Equal(ids.Get([]byte(prev.ID)), key) {
-			if err := ids.Delete([]byte(prev.ID)); err != nil {
-				return fmt.Errorf("put event %q: remove old id %q: %w", e.ID, prev.ID, err)
+		if prevID != "" && prevID != e.ID && bytes.Equal(ids.Get([]byte(prevID)), key) {
+			if err := ids.Delete([]byte(prevID)); err != nil {
+				return fmt.Errorf("put event %q: remove old id %q: %w", e.ID, prevID, err)
 			}
 		}
 	}
-	// Calling MarshalJSON directly skips the validation and compaction
-	// that json.Marshal runs over a Marshaler's output.
-	data, err := e.MarshalJSON()
-	if err != nil {
-		return fmt.Errorf("encode event %q: %w", e.ID, err)
-	}
+	// bbolt keeps a reference to the value until the transaction ends,
+	// so every event gets a buffer of its own.
+	data := appendEvent(make([]byte, 0, eventSizeHint(e)), e)
 	if err := events.Put(key, data); err != nil {
 		return fmt.Errorf("write event %q: %w", e.ID, err)
 	}
@@ -72,7 +69,7 @@ func (t *tx) PutEvent(e *triage.StoredEvent) error {
 func (t *tx) EventByID(id string) (*triage.StoredEvent, error) {
 	key := t.bucket(bucketEventIDs).Get([]byte(id))
 	if key == nil {
-		return nil, fmt.Errorf("event %q: %w", id, triage.ErrNotFound)
+		return nil, &notFoundError{kind: "event", id: id}
 	}
 	v := t.bucket(bucketEvents).Get(key)
 	if v == nil {
@@ -122,11 +119,15 @@ func (t *tx) scanEvents(prefix, start []byte, fn func(*triage.StoredEvent) error
 	})
 }
 
-// decodeEvent calls UnmarshalJSON directly, which skips the validation
-// pass that json.Unmarshal makes before calling an Unmarshaler.
-func decodeEvent(data []byte, e *triage.StoredEvent) error {
-	if err := e.UnmarshalJSON(data); err != nil {
-		return fmt.Errorf("decode event: %w", err)
-	}
-	return nil
+// notFoundError wraps triage.ErrNotFound and formats its message only
+// when it is read. The engine looks up the id of every event it receives,
+// and for a new event the lookup fails.
+type notFoundError struct {
+	kind, id string
 }
+
+func (e *notFoundError) Error() string {
+	return fmt.Sprintf("%s %q: %v", e.kind, e.id, triage.ErrNotFound)
+}
+
+func (e *notFoundError) Unwrap() error { return triage.ErrNotFound }

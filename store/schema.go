@@ -11,7 +11,10 @@ import (
 // SchemaVersion is the layout of buckets, keys and values that this build
 // reads and writes. Raise it by one for every change that an older build
 // would misread, and add the migration from the previous version.
-const SchemaVersion = 1
+//
+// Version 1 stored every value as JSON. Version 2 stores events, tickets
+// and conversations in the binary formats of codec.go.
+const SchemaVersion = 2
 
 // migration upgrades a database in place by one schema version. It runs
 // inside the write transaction that opens the database, so a failure
@@ -20,7 +23,7 @@ type migration func(tx *bolt.Tx) error
 
 // migrations[i] upgrades schema version i+1 to i+2. The list must hold
 // SchemaVersion-1 entries; a test checks this.
-var migrations = []migration{}
+var migrations = []migration{migrateBinaryValues}
 
 // Top-level bucket names.
 var (

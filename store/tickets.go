@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 
@@ -27,8 +28,8 @@ func (t *tx) Ticket(id string) (*triage.Ticket, error) {
 		return nil, fmt.Errorf("ticket %q: %w", id, triage.ErrNotFound)
 	}
 	var tk triage.Ticket
-	if err := decodeJSON(v, &tk, fmt.Sprintf("ticket %q", id)); err != nil {
-		return nil, err
+	if err := decodeTicket(v, &tk); err != nil {
+		return nil, fmt.Errorf("decode ticket %q: %w", id, err)
 	}
 	return &tk, nil
 }
@@ -45,28 +46,48 @@ func (t *tx) PutTicket(tk *triage.Ticket) error {
 		return fmt.Errorf("put ticket %q: %w", tk.ID, err)
 	}
 	tickets, queue := t.bucket(bucketTickets), t.bucket(bucketQueue)
-	label := fmt.Sprintf("ticket %q", tk.ID)
 
+	var oldKeys [][]byte
 	if v := tickets.Get([]byte(tk.ID)); v != nil {
-		var old triage.Ticket
-		if err := decodeJSON(v, &old, "replaced "+label); err != nil {
-			return err
+		old, err := queueFields(v)
+		if err != nil {
+			return fmt.Errorf("decode replaced ticket %q: %w", tk.ID, err)
 		}
-		for _, k := range queueKeys(&old) {
-			if err := queue.Delete(k); err != nil {
-				return fmt.Errorf("remove %s from the queue index: %w", label, err)
-			}
+		oldKeys = queueKeys(old)
+	}
+	newKeys := queueKeys(tk)
+	// Most writes leave the keys as they were: then the index is not
+	// touched.
+	for _, k := range oldKeys {
+		if containsKey(newKeys, k) {
+			continue
+		}
+		if err := queue.Delete(k); err != nil {
+			return fmt.Errorf("remove ticket %q from the queue index: %w", tk.ID, err)
 		}
 	}
-	if err := putJSON(tickets, []byte(tk.ID), tk, label); err != nil {
-		return err
+	data := appendTicket(make([]byte, 0, ticketSizeHint(tk)), tk)
+	if err := tickets.Put([]byte(tk.ID), data); err != nil {
+		return fmt.Errorf("write ticket %q: %w", tk.ID, err)
 	}
-	for _, k := range queueKeys(tk) {
+	for _, k := range newKeys {
+		if containsKey(oldKeys, k) {
+			continue
+		}
 		if err := queue.Put(k, []byte(tk.ID)); err != nil {
-			return fmt.Errorf("add %s to the queue index: %w", label, err)
+			return fmt.Errorf("add ticket %q to the queue index: %w", tk.ID, err)
 		}
 	}
 	return nil
+}
+
+func containsKey(keys [][]byte, k []byte) bool {
+	for _, key := range keys {
+		if bytes.Equal(key, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkPriority rejects a priority outside low..urgent: it would encode

@@ -77,7 +77,15 @@ func putJSON(b *bolt.Bucket, key []byte, v any, label string) error {
 }
 
 // decodeJSON decodes data into v. label names the value in the error.
+// Tickets are not stored as JSON, so a *triage.Ticket is decoded with
+// decodeTicket instead.
 func decodeJSON(data []byte, v any, label string) error {
+	if tk, ok := v.(*triage.Ticket); ok {
+		if err := decodeTicket(data, tk); err != nil {
+			return fmt.Errorf("decode %s: %w", label, err)
+		}
+		return nil
+	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("decode %s: %w", label, err)
 	}
@@ -118,8 +126,8 @@ func (t *tx) Conversation(id string) (*triage.Conversation, error) {
 		return nil, nil
 	}
 	var c triage.Conversation
-	if err := decodeJSON(v, &c, fmt.Sprintf("conversation %q", id)); err != nil {
-		return nil, err
+	if err := decodeConversation(v, &c); err != nil {
+		return nil, fmt.Errorf("decode conversation %q: %w", id, err)
 	}
 	return &c, nil
 }
@@ -129,5 +137,9 @@ func (t *tx) PutConversation(c *triage.Conversation) error {
 	if err := checkID("conversation", c.ID); err != nil {
 		return fmt.Errorf("put conversation: %w", err)
 	}
-	return putJSON(t.bucket(bucketConversations), []byte(c.ID), c, fmt.Sprintf("conversation %q", c.ID))
+	data := appendConversation(make([]byte, 0, 48+len(c.ID)+len(c.Ticket)+len(c.ScorerState)), c)
+	if err := t.bucket(bucketConversations).Put([]byte(c.ID), data); err != nil {
+		return fmt.Errorf("write conversation %q: %w", c.ID, err)
+	}
+	return nil
 }
