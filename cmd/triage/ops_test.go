@@ -196,12 +196,20 @@ func TestBackupRestoreCompact(t *testing.T) {
 		t.Errorf("after compact: %d events, want %d", events, n)
 	}
 
-	// The daemon starts on the restored and compacted file.
+	// The daemon starts on the restored and compacted file, and an
+	// erasure rewrites the whole file while it runs.
 	d.serve()
 	queue := decodeQueue(t, d.run("", "queue", "--json").stdout)
 	if len(queue) != 0 {
 		t.Errorf("queue after restore has %d tickets, want none", len(queue))
 	}
+	start := time.Now()
+	res = d.run("", "forget", "nobody@example.com")
+	if res.code != 0 || !strings.Contains(res.stdout, "rewrote the database file") {
+		t.Errorf("forget on %d events: exit %d, %q %q", n, res.code, res.stdout, res.stderr)
+	}
+	t.Logf("forget with a rewrite of %d events took %s: %s", n, time.Since(start).Round(time.Millisecond),
+		strings.ReplaceAll(strings.TrimSpace(res.stdout), "\n", "; "))
 }
 
 func TestRestoreRejectsForeignFile(t *testing.T) {
