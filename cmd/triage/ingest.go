@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,6 +31,12 @@ func newIngestCommand() *cobra.Command {
 		quiet        bool
 		noRedact     bool
 		verbose      bool
+		follow       bool
+		speed        float64
+		maxPause     time.Duration
+		poll         time.Duration
+		flushAfter   time.Duration
+		reply        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "ingest [FILE...]",
@@ -49,7 +56,19 @@ identities unless it was started with --no-redact.
 Each rejected line is reported on stderr with its file, line number and
 reason; the lines around it are still taken. A summary on stderr counts the
 events accepted, skipped as duplicates and rejected. Exit status 3 means
-some lines were rejected.`,
+some lines were rejected.
+
+--follow keeps reading each FILE as it grows, as tail -F does: lines
+appended are sent as soon as they are complete, and a file that is
+truncated, or renamed and created anew, is read again from its first line.
+The position in each file is kept under $XDG_STATE_HOME/triage/follow/ and
+saved only after the daemon acknowledged the events before it, so that a
+restarted follower goes on where the last one stopped. Interrupt it with
+Ctrl-C or SIGTERM.
+
+--speed N replays the input at N times its recorded pace: before each
+event it waits for the gap since the previous event's timestamp divided by
+N. The timestamps sent are unchanged.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := ingest.Options{Format: ingest.Format(format), Conversation: conversation, ReportSkipped: true}
 			if !slices.Contains(ingest.Formats, opts.Format) {
@@ -62,35 +81,51 @@ some lines were rejected.`,
 				}
 				opts.Location = loc
 			}
+			if speed < 0 {
+				return usageError{fmt.Errorf("invalid --speed %g: use a positive factor such as 1 (real time) or 60, or 0 to send at once", speed)}
+			}
+			if follow && len(args) == 0 {
+				return usageError{errors.New("--follow needs a FILE: standard input cannot be followed across restarts")}
+			}
+			if follow && opts.Format == ingest.FormatTWCS {
+				return usageError{errors.New("--follow cannot read --format twcs: its tweets are threaded only once the input ends")}
+			}
 			c := client.New(socketPath())
 			if _, err := c.Info(cmd.Context()); err != nil {
 				return err
 			}
-			sum := &ingestSummary{redact: !noRedact, verbose: verbose}
-			if len(args) == 0 {
-				opts.Source = "stdin"
-				if err := ingestStream(cmd.Context(), c, os.Stdin, opts, sum); err != nil {
-					return err
-				}
+			run := ingestRun{
+				client: c,
+				opts:   opts,
+				sum:    &ingestSummary{redact: !noRedact, verbose: verbose},
+				pace:   pacer{speed: speed, maxPause: maxPause, sleep: sleepContext},
+				follow: followConfig{poll: poll, quiet: flushAfter},
 			}
-			for _, path := range args {
-				f, err := os.Open(path)
-				if err != nil {
-					fmt.Fprintf(os.Stderr, "%s: %v\n", path, err)
-					sum.unreadable++
-					continue
-				}
-				opts.Source = path
-				err = ingestStream(cmd.Context(), c, f, opts, sum)
-				_ = f.Close()
-				if err != nil {
+			if reply {
+				stop := run.startReplies(cmd.Context(), os.Stdout)
+				defer stop()
+			}
+			var err error
+			switch {
+			case follow:
+				err = run.followAll(cmd.Context(), args)
+			case len(args) == 0:
+				err = run.stream(cmd.Context(), os.Stdin, "stdin")
+			default:
+				err = run.files(cmd.Context(), args)
+			}
+			if err != nil {
+				return err
+			}
+			if reply {
+				if err := run.finishReplies(cmd.Context()); err != nil {
 					return err
 				}
 			}
 			if !quiet {
-				fmt.Fprintln(os.Stderr, sum)
+				fmt.Fprintln(os.Stderr, run.sum)
 			}
-			if sum.rejected > 0 || sum.unreadable > 0 {
+			if run.sum.rejected > 0 || run.sum.unreadable > 0 {
 				return withExit(exitRejected, errRejected)
 			}
 			return nil
@@ -102,7 +137,85 @@ some lines were rejected.`,
 	cmd.Flags().StringVar(&conversation, "conversation", "", "conversation id for a transcript (default: a '# conversation:' header, else the file's base name)")
 	cmd.Flags().StringVar(&tz, "tz", "", "time zone of transcript times without an offset, as an IANA name (default UTC, or a '# timezone:' header)")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "do not print the summary")
+	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep reading each FILE as it grows, across truncation and rotation, until interrupted; a restart resumes where the last run stopped")
+	cmd.Flags().Float64Var(&speed, "speed", 0, "replay at this many times the recorded pace, waiting between events for their timestamp gap divided by the factor (1 is real time; 0 sends at once)")
+	cmd.Flags().DurationVar(&maxPause, "max-pause", 0, "with --speed, the longest wait between two events, such as 30s (0 means no limit)")
+	cmd.Flags().DurationVar(&flushAfter, "flush-after", ingest.DefaultFollowQuiet, "with --follow, send the last transcript message after this long without a new line, instead of waiting for continuation lines")
+	cmd.Flags().DurationVar(&poll, "poll", ingest.DefaultFollowPoll, "with --follow, how often to check each FILE for new lines")
 	return cmd
+}
+
+// ingestRun is one run of the ingest command.
+type ingestRun struct {
+	client *client.Client
+	opts   ingest.Options
+	sum    *ingestSummary
+	pace   pacer
+	follow followConfig
+	// replies, when set, follows the outbox for --reply.
+	replies *replyFollower
+}
+
+func (r *ingestRun) sender() *sender {
+	s := &sender{client: r.client, sum: r.sum, pace: r.pace}
+	if r.replies != nil {
+		s.conversations = r.replies.watch
+	}
+	return s
+}
+
+// stream sends one input read from rd.
+func (r *ingestRun) stream(ctx context.Context, rd io.Reader, source string) error {
+	opts := r.opts
+	opts.Source = source
+	return ingestStream(ctx, r.sender(), rd, opts)
+}
+
+// files sends each named file in turn.
+func (r *ingestRun) files(ctx context.Context, paths []string) error {
+	s := r.sender()
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", path, err)
+			r.sum.unreadable++
+			continue
+		}
+		opts := r.opts
+		opts.Source = path
+		err = ingestStream(ctx, s, f, opts)
+		_ = f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// followAll follows every path at once until ctx ends or one fails.
+func (r *ingestRun) followAll(ctx context.Context, paths []string) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for _, path := range paths {
+		s := r.sender()
+		s.sum = &ingestSummary{redact: r.sum.redact, verbose: r.sum.verbose}
+		wg.Go(func() {
+			err := followFile(ctx, s, path, r.opts, r.follow)
+			mu.Lock()
+			defer mu.Unlock()
+			r.sum.add(s.sum)
+			if err != nil {
+				cancel(fmt.Errorf("follow %s: %w", path, err))
+			}
+		})
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
 }
 
 type ingestSummary struct {
@@ -110,6 +223,16 @@ type ingestSummary struct {
 
 	redact  bool // replace personal data in text before sending
 	verbose bool // report skipped input one by one
+}
+
+// add adds the counts of o to s.
+func (s *ingestSummary) add(o *ingestSummary) {
+	s.accepted += o.accepted
+	s.duplicates += o.duplicates
+	s.clashes += o.clashes
+	s.rejected += o.rejected
+	s.unreadable += o.unreadable
+	s.skipped += o.skipped
 }
 
 func (s *ingestSummary) String() string {
@@ -126,47 +249,101 @@ func (s *ingestSummary) String() string {
 	return out
 }
 
-// pendingEvent remembers where an event came from, to report the daemon's
-// answer against its line.
-type pendingEvent struct {
-	line int
+// sender sends the events of one input in batches and counts the
+// daemon's answers.
+type sender struct {
+	client *client.Client
+	sum    *ingestSummary
+	source string
+	pace   pacer
+	// conversations, when set, is told each conversation before its
+	// events are sent, so that replies to them can be picked out.
+	conversations func(id string)
+	// detached requests run to completion even when their context ends,
+	// so that a follower that is interrupted still saves its position.
+	detached bool
+
+	batch []triage.Event
+	lines []int
+}
+
+// add handles one Item of the reader: it reports a rejection or a skip, or
+// queues the event, sending the batch first when pacing asks to wait.
+func (s *sender) add(ctx context.Context, item ingest.Item) error {
+	if item.Err != nil {
+		s.sum.rejected++
+		fmt.Fprintln(os.Stderr, strings.TrimSpace(item.Err.Error()))
+		return nil
+	}
+	if item.Event == nil {
+		s.sum.skipped++
+		if s.sum.verbose {
+			fmt.Fprintf(os.Stderr, "%s:%d: skipped: %s\n", s.source, item.Line, item.Skipped)
+		}
+		return nil
+	}
+	if wait := s.pace.delay(item.Event.At); wait > 0 {
+		if err := s.flush(ctx); err != nil {
+			return err
+		}
+		if err := s.pace.sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+	if s.sum.redact {
+		redact.TextOnly(item.Event)
+	}
+	s.batch = append(s.batch, *item.Event)
+	s.lines = append(s.lines, item.Line)
+	if len(s.batch) >= ingestBatchSize {
+		return s.flush(ctx)
+	}
+	return nil
+}
+
+// flush sends the queued events and reports each rejection against its
+// line. The events are durable when it returns nil.
+func (s *sender) flush(ctx context.Context) error {
+	if len(s.batch) == 0 {
+		return nil
+	}
+	if s.conversations != nil {
+		for i := range s.batch {
+			s.conversations(s.batch[i].Conversation)
+		}
+	}
+	if s.detached {
+		ctx = context.WithoutCancel(ctx)
+	}
+	results, err := s.client.Ingest(ctx, s.batch)
+	if err != nil {
+		return fmt.Errorf("send %s: %w", s.source, err)
+	}
+	for i, res := range results {
+		switch res.Status {
+		case engine.StatusAccepted:
+			s.sum.accepted++
+		case engine.StatusDuplicate:
+			s.sum.duplicates++
+		case engine.StatusClash:
+			s.sum.accepted++
+			s.sum.clashes++
+		default:
+			s.sum.rejected++
+			fmt.Fprintf(os.Stderr, "%s:%d: %s\n", s.source, s.lines[i], res.Error)
+		}
+	}
+	s.batch, s.lines = s.batch[:0], s.lines[:0]
+	return nil
 }
 
 // ingestStream parses one input and sends its events in batches.
-func ingestStream(ctx context.Context, c *client.Client, r io.Reader, opts ingest.Options, sum *ingestSummary) error {
+func ingestStream(ctx context.Context, s *sender, r io.Reader, opts ingest.Options) error {
+	s.source = opts.Source
 	reader, err := ingest.NewReader(r, opts)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", opts.Source, err)
-		sum.rejected++
-		return nil
-	}
-	var (
-		batch []triage.Event
-		lines []pendingEvent
-	)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		results, err := c.Ingest(ctx, batch)
-		if err != nil {
-			return fmt.Errorf("send %s: %w", opts.Source, err)
-		}
-		for i, res := range results {
-			switch res.Status {
-			case engine.StatusAccepted:
-				sum.accepted++
-			case engine.StatusDuplicate:
-				sum.duplicates++
-			case engine.StatusClash:
-				sum.accepted++
-				sum.clashes++
-			default:
-				sum.rejected++
-				fmt.Fprintf(os.Stderr, "%s:%d: %s\n", opts.Source, lines[i].line, res.Error)
-			}
-		}
-		batch, lines = batch[:0], lines[:0]
+		s.sum.rejected++
 		return nil
 	}
 	for {
@@ -175,33 +352,14 @@ func ingestStream(ctx context.Context, c *client.Client, r io.Reader, opts inges
 			break
 		}
 		if err != nil {
-			if ferr := flush(); ferr != nil {
+			if ferr := s.flush(ctx); ferr != nil {
 				return ferr
 			}
 			return fmt.Errorf("read %s: %w", opts.Source, err)
 		}
-		if item.Err != nil {
-			sum.rejected++
-			fmt.Fprintln(os.Stderr, strings.TrimSpace(item.Err.Error()))
-			continue
-		}
-		if item.Event == nil {
-			sum.skipped++
-			if sum.verbose {
-				fmt.Fprintf(os.Stderr, "%s:%d: skipped: %s\n", opts.Source, item.Line, item.Skipped)
-			}
-			continue
-		}
-		if sum.redact {
-			redact.TextOnly(item.Event)
-		}
-		batch = append(batch, *item.Event)
-		lines = append(lines, pendingEvent{line: item.Line})
-		if len(batch) >= ingestBatchSize {
-			if err := flush(); err != nil {
-				return err
-			}
+		if err := s.add(ctx, item); err != nil {
+			return err
 		}
 	}
-	return flush()
+	return s.flush(ctx)
 }
