@@ -2,7 +2,10 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/triagedesk/triage/triage"
 )
@@ -16,9 +19,9 @@ var customerField = []byte(`"customer":`)
 // CustomerEvents calls fn for every event that carries a customer
 // identity, in key order (conversation, time, Seq). It reads the whole
 // events bucket but decodes only the values that contain a customer
-// field.
+// field. fn must not write to the transaction.
 func (t *tx) CustomerEvents(fn func(*triage.StoredEvent) error) error {
-	return t.scan(t.bucket(bucketEvents), nil, func([]byte) bool { return true }, func(_, v []byte) error {
+	return readAll(t.bucket(bucketEvents), func(_, v []byte) error {
 		if !bytes.Contains(v, customerField) {
 			return nil
 		}
@@ -33,15 +36,33 @@ func (t *tx) CustomerEvents(fn func(*triage.StoredEvent) error) error {
 	})
 }
 
-// Tickets calls fn for every ticket in id order.
+// Tickets calls fn for every ticket in id order. fn must not write to
+// the transaction.
 func (t *tx) Tickets(fn func(*triage.Ticket) error) error {
-	return t.scan(t.bucket(bucketTickets), nil, func([]byte) bool { return true }, func(k, v []byte) error {
+	return readAll(t.bucket(bucketTickets), func(k, v []byte) error {
 		var tk triage.Ticket
 		if err := decodeJSON(v, &tk, fmt.Sprintf("ticket %q", k)); err != nil {
 			return err
 		}
 		return fn(&tk)
 	})
+}
+
+// readAll calls visit for every key of b with one cursor, which stays
+// valid only while nothing writes to b, and stops without error at
+// triage.ErrStop. Unlike scan, it does not seek again after each key, so
+// a full read of a large bucket in a write transaction stays linear.
+func readAll(b *bolt.Bucket, visit func(k, v []byte) error) error {
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if err := visit(k, v); err != nil {
+			if errors.Is(err, triage.ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // ReplaceRecord overwrites the record stored under rec.At and rec.Seq.

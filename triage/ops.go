@@ -35,9 +35,9 @@ type Rewriter interface {
 type ErasureTx interface {
 	Tx
 	// CustomerEvents calls fn for every event, in any conversation, that
-	// carries a customer identity.
+	// carries a customer identity. fn must not write.
 	CustomerEvents(fn func(*StoredEvent) error) error
-	// Tickets calls fn for every ticket, active or not.
+	// Tickets calls fn for every ticket, active or not. fn must not write.
 	Tickets(fn func(*Ticket) error) error
 	// ReplaceRecord overwrites the stored history record with the same
 	// At and Seq. It exists for erasure requests only.
