@@ -95,7 +95,25 @@ func (e Event) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes the known fields and keeps every other field in
 // Extra. It does not validate; see Validate.
+//
+// It checks the syntax once and then reads the object in one pass. Some
+// objects are left to encoding/json, which gives the same result and the
+// same errors: those with a known field given twice, with a value of
+// another JSON type, or under a name that differs only in case.
 func (e *Event) UnmarshalJSON(data []byte) error {
+	if json.Valid(data) {
+		var ev Event
+		if ev.decodeObject(data) {
+			*e = ev
+			return nil
+		}
+	}
+	return e.unmarshalWithMap(data)
+}
+
+// unmarshalWithMap decodes data twice with encoding/json: into the known
+// fields and into a map that keeps the unknown ones.
+func (e *Event) unmarshalWithMap(data []byte) error {
 	type plain Event
 	var p plain
 	if err := json.Unmarshal(data, &p); err != nil {

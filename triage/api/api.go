@@ -8,6 +8,7 @@ package api
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -191,15 +192,17 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusBadRequest, fmt.Errorf("read request: %w", err))
 			return
 		}
-		if len(strings.TrimSpace(string(raw))) == 0 {
+		if len(bytes.TrimSpace(raw)) == 0 {
 			continue
 		}
 		if len(events) >= MaxEventsPerRequest {
 			writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("more than %d events in one request", MaxEventsPerRequest))
 			return
 		}
+		// Calling UnmarshalJSON directly skips the syntax check that
+		// json.Unmarshal runs before it, because UnmarshalJSON runs its own.
 		var ev triage.Event
-		if err := json.Unmarshal(raw, &ev); err != nil {
+		if err := ev.UnmarshalJSON(raw); err != nil {
 			results = append(results, IngestResult{Line: line, Result: engine.Result{Status: engine.StatusRejected,
 				Error: "invalid JSON: " + err.Error()}})
 			continue
@@ -267,7 +270,7 @@ func readLine(r *bufio.Reader, max int) ([]byte, error) {
 			}
 			return nil, err
 		}
-		line = []byte(strings.TrimRight(string(line), "\r\n"))
+		line = bytes.TrimRight(line, "\r\n")
 		return line, err
 	}
 }
