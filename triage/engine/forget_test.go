@@ -223,3 +223,76 @@ func TestProbeAfterStop(t *testing.T) {
 		t.Errorf("Probe on a stopped engine = %v, want ErrStopped", err)
 	}
 }
+
+func TestForgetWhileIngesting(t *testing.T) {
+	e, live := startLiveEngine(t)
+	ctx := context.Background()
+	at := time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
+	target := &triage.Customer{Email: "gone@example.com"}
+	var seed []triage.Event
+	for i := range 200 {
+		seed = append(seed, triage.Event{Conversation: fmt.Sprintf("gone-%d", i%10), At: at.Add(time.Duration(i) * time.Second),
+			Role: triage.RoleCustomer, Type: triage.TypeMessage, Text: "erase me", Customer: target})
+	}
+	if _, err := e.Ingest(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+
+	// Writers keep ingesting other conversations while the erasure and
+	// its rewrite run. Every event acknowledged as accepted must survive.
+	stop := make(chan struct{})
+	accepted := make(chan int, 4)
+	for w := range 4 {
+		go func() {
+			n := 0
+			defer func() { accepted <- n }()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				ev := triage.Event{ID: fmt.Sprintf("w%d-%d", w, i), Conversation: fmt.Sprintf("keep-%d", w),
+					At: at.Add(time.Duration(i) * time.Millisecond), Role: triage.RoleCustomer, Type: triage.TypeMessage, Text: "still here"}
+				res, err := e.Ingest(ctx, []triage.Event{ev})
+				if err != nil {
+					t.Errorf("ingest during forget: %v", err)
+					return
+				}
+				if res[0].Status == StatusAccepted {
+					n++
+				}
+			}
+		}()
+	}
+	sum, err := e.Forget(ctx, triage.CustomerMatch{Email: "gone@example.com"}, "auditor")
+	close(stop)
+	total := 0
+	for range 4 {
+		total += <-accepted
+	}
+	if err != nil {
+		t.Fatalf("Forget: %v", err)
+	}
+	if sum.Events != 200 || sum.Conversations != 10 {
+		t.Errorf("Forget removed %d events in %d conversations, want 200 in 10", sum.Events, sum.Conversations)
+	}
+	stored := 0
+	err = live.View(func(tx triage.ReadTx) error {
+		for w := range 4 {
+			if err := tx.ConversationEvents(fmt.Sprintf("keep-%d", w), func(*triage.StoredEvent) error {
+				stored++
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored != total {
+		t.Errorf("%d events stored after the rewrite, %d were acknowledged", stored, total)
+	}
+}
