@@ -131,6 +131,7 @@ func (b *batch) scriptAction(t *triage.Ticket, v *scriptVersion, at time.Time, a
 		if n := len(st.Messages); n > triage.MaxScriptMessages {
 			st.Messages = st.Messages[n-triage.MaxScriptMessages:]
 		}
+		return b.outboxScriptMessage(t, v, at, a)
 	case scripts.ActionSetPriority:
 		if p, err := triage.ParsePriority(a.Priority); err == nil {
 			t.Priority = p
