@@ -76,6 +76,11 @@ var knownEventFields = map[string]bool{
 
 // MarshalJSON writes the known fields followed by the kept unknown ones.
 func (e Event) MarshalJSON() ([]byte, error) {
+	if len(e.Extra) == 0 {
+		if data, ok := e.appendKnownJSON(make([]byte, 0, 128+len(e.Text))); ok {
+			return data, nil
+		}
+	}
 	type plain Event
 	known, err := json.Marshal(plain(e))
 	if err != nil || len(e.Extra) == 0 {

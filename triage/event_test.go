@@ -126,3 +126,84 @@ func BenchmarkEventUnmarshalJSON(b *testing.B) {
 		}
 	})
 }
+
+// marshalPlain is the encoding/json form of e's known fields.
+func marshalPlain(e Event) ([]byte, error) {
+	type plain Event
+	return json.Marshal(plain(e))
+}
+
+func TestEventMarshalMatchesEncodingJSON(t *testing.T) {
+	at := time.Date(2026, 3, 2, 14, 0, 0, 170_000_000, time.UTC)
+	cases := []Event{
+		{ID: "e-1", Conversation: "c-1", At: at, Role: RoleCustomer, Type: TypeMessage, Text: "hi"},
+		{Conversation: "c-1", At: at.In(time.FixedZone("", 3600)), Role: RoleAgent, Type: TypeTyping},
+		{Conversation: "c-<1>", At: at, Text: "a & b \"quoted\" \\ \n\t caf\u00e9 \u2028 \x01 bad \xff utf-8"},
+		{Conversation: "c-1", Customer: &Customer{}},
+		{Conversation: "c-1", Customer: &Customer{Email: "ada@example.com"}},
+		{Conversation: "c-1", Customer: &Customer{Name: "Ada", Email: "ada@example.com", Handle: "@ada"}},
+		{},
+	}
+	for _, e := range cases {
+		got, err := e.MarshalJSON()
+		if err != nil {
+			t.Fatalf("MarshalJSON(%+v): %v", e, err)
+		}
+		want, err := marshalPlain(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("MarshalJSON:\n got %s\nwant %s", got, want)
+		}
+	}
+}
+
+func TestEventMarshalInvalidTime(t *testing.T) {
+	e := Event{Conversation: "c-1", At: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}
+	_, err := e.MarshalJSON()
+	_, want := marshalPlain(e)
+	if err == nil || want == nil || err.Error() != want.Error() {
+		t.Errorf("MarshalJSON of year 10000: error %v, want %v", err, want)
+	}
+}
+
+func FuzzEventMarshalJSON(f *testing.F) {
+	f.Add("e-1", "c-1", "customer", "message", "hi <b>", "Ada", "", int64(1772460000), int64(5))
+	f.Fuzz(func(t *testing.T, id, conversation, role, typ, text, name, email string, sec, nsec int64) {
+		e := Event{ID: id, Conversation: conversation, At: time.Unix(sec, nsec).UTC(),
+			Role: Role(role), Type: EventType(typ), Text: text}
+		if name != "" || email != "" {
+			e.Customer = &Customer{Name: name, Email: email}
+		}
+		got, gotErr := e.MarshalJSON()
+		want, wantErr := marshalPlain(e)
+		if (gotErr == nil) != (wantErr == nil) {
+			t.Fatalf("MarshalJSON(%+v): error %v, encoding/json error %v", e, gotErr, wantErr)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("MarshalJSON(%+v):\n got %s\nwant %s", e, got, want)
+		}
+	})
+}
+
+func BenchmarkEventMarshalJSON(b *testing.B) {
+	e := Event{ID: "e-17", Conversation: "c-204", At: time.Date(2026, 3, 2, 14, 0, 0, 170_000_000, time.UTC),
+		Role: RoleCustomer, Type: TypeMessage, Text: "I have been waiting for my refund for two weeks and it is still not working!!"}
+	b.Run("direct", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := e.MarshalJSON(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := marshalPlain(e); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -211,3 +211,68 @@ func valueEnd(data []byte, i int) int {
 		return j
 	}
 }
+
+// appendKnownJSON appends the JSON object of e's known fields to buf, as
+// encoding/json writes it, and reports whether it could. It cannot for a
+// time that has no RFC 3339 form, which encoding/json reports as an error.
+func (e *Event) appendKnownJSON(buf []byte) ([]byte, bool) {
+	buf = append(buf, '{')
+	if e.ID != "" {
+		buf = append(buf, `"id":`...)
+		buf = appendJSONString(buf, e.ID)
+		buf = append(buf, ',')
+	}
+
+	buf = append(buf, `"conversation":`...)
+	buf = appendJSONString(buf, e.Conversation)
+	buf = append(buf, `,"at":`...)
+	at, err := e.At.MarshalJSON()
+	if err != nil {
+		return nil, false
+	}
+	buf = append(buf, at...)
+
+	buf = append(buf, `,"role":`...)
+	buf = appendJSONString(buf, string(e.Role))
+	buf = append(buf, `,"type":`...)
+	buf = appendJSONString(buf, string(e.Type))
+	if e.Text != "" {
+		buf = append(buf, `,"text":`...)
+		buf = appendJSONString(buf, e.Text)
+	}
+
+	if c := e.Customer; c != nil {
+		buf = append(buf, `,"customer":{`...)
+		sep := ""
+		for _, f := range [...]struct{ name, value string }{{"name", c.Name}, {"email", c.Email}, {"handle", c.Handle}} {
+			if f.value == "" {
+				continue
+			}
+			buf = append(buf, sep...)
+			buf = append(buf, '"')
+			buf = append(buf, f.name...)
+			buf = append(buf, `":`...)
+			buf = appendJSONString(buf, f.value)
+			sep = ","
+		}
+		buf = append(buf, '}')
+	}
+	return append(buf, '}'), true
+}
+
+// appendJSONString appends s as a JSON string, as json.Marshal writes it.
+// A string of printable ASCII without the characters that encoding/json
+// escapes (quote, backslash and, for HTML, <, > and &) is copied as it
+// is. Any other string goes through json.Marshal.
+func appendJSONString(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			quoted, _ := json.Marshal(s) // a string always encodes
+			return append(buf, quoted...)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
+}
