@@ -41,6 +41,8 @@ type batch struct {
 	// when the batch armed, moved or cancelled a timer.
 	sla           *slaConfig
 	timersChanged bool
+	// timerDriven holds the ids of the tickets a timer moved in this batch.
+	timerDriven map[string]bool
 }
 
 type convEntry struct {
@@ -403,7 +405,7 @@ func (b *batch) flush() error {
 		if err := b.tx.PutTicket(entry.ticket); err != nil {
 			return abort("store ticket", err)
 		}
-		if err := b.syncTimers(entry.ticket); err != nil {
+		if err := b.syncTimers(entry.ticket, entry.conv.LastAt); err != nil {
 			return err
 		}
 		b.updates = append(b.updates, triage.Update{Ticket: entry.ticket.Clone()})

@@ -180,7 +180,15 @@ func (b *batch) resyncTimers(ctx context.Context) error {
 			entry.dirty = true
 			continue
 		}
-		if err := b.syncTimers(t); err != nil {
+		conv, err := b.tx.Conversation(t.Conversation)
+		if err != nil {
+			return abort("load conversation "+t.Conversation, err)
+		}
+		var lastEvent time.Time
+		if conv != nil {
+			lastEvent = conv.LastAt
+		}
+		if err := b.syncTimers(t, lastEvent); err != nil {
 			return err
 		}
 	}

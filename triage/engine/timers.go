@@ -155,6 +155,10 @@ func (b *batch) fireTimer(tm *triage.Timer, now time.Time) error {
 		return nil
 	}
 	entry.dirty = true
+	if b.timerDriven == nil {
+		b.timerDriven = map[string]bool{}
+	}
+	b.timerDriven[t.ID] = true
 	if fired {
 		return nil
 	}
@@ -277,7 +281,7 @@ func unclaimedKey(escalatedAt time.Time, tier int) string {
 // syncTimers makes the stored timers of t match what its state asks for:
 // it arms, moves or cancels them. A timer whose identity already fired is
 // not armed again.
-func (b *batch) syncTimers(t *triage.Ticket) error {
+func (b *batch) syncTimers(t *triage.Ticket, lastEvent time.Time) error {
 	if b.replay != nil {
 		return nil
 	}
@@ -300,7 +304,7 @@ func (b *batch) syncTimers(t *triage.Ticket) error {
 			if err != nil {
 				return abort("read timer marker", err)
 			}
-			if fired || passedBeforeArmed(w, h, t, now) {
+			if fired || (!b.timerDriven[t.ID] && passedBeforeArmed(w, h, lastEvent, now)) {
 				w = nil
 			}
 		}
@@ -320,18 +324,25 @@ func (b *batch) syncTimers(t *triage.Ticket) error {
 	return nil
 }
 
-// passedBeforeArmed reports whether the deadline of w had passed on the
-// clock before the ticket's latest change (in event time) could arm it.
-// That happens when past conversations are imported: their waits are
+// passedBeforeArmed reports whether the deadline of w lies between the
+// conversation's latest event and the clock's now, with no timer of its
+// key armed: the desk never saw the deadline coming. That happens when
+// past conversations are imported, and then an agent's claim or reply at
+// the wall-clock time changes the ticket as well. Their waits are
 // history, so they are not armed, and the ticket moves by its imported
 // events alone, as `triage scripts test` replays it. A deadline that was
 // armed with the same key stays armed, so one that passed while the
-// daemon was stopped still fires.
-func passedBeforeArmed(w, h *triage.Timer, t *triage.Ticket, now time.Time) bool {
+// daemon was stopped still fires. syncTimers does not apply this rule to
+// a ticket that a timer moved, so that a chain of deadlines that passed
+// while the daemon was stopped fires in full.
+//
+// NOTE: a ticket released after an unclaimed tier's deadline passed gets
+// no breach for that tier, because its timer was cancelled by the claim.
+func passedBeforeArmed(w, h *triage.Timer, lastEvent, now time.Time) bool {
 	if h != nil && h.Key == w.Key {
 		return false
 	}
-	return !w.Due.After(now) && w.Due.After(t.UpdatedAt)
+	return !w.Due.After(now) && w.Due.After(lastEvent)
 }
 
 // desiredTimers returns the timers t's state asks for, by kind: the

@@ -277,6 +277,22 @@ func TestDeadlinePassedWhileStoppedFiresOnce(t *testing.T) {
 	}
 }
 
+func TestChainOfDeadlinesPassedWhileStopped(t *testing.T) {
+	d := newClockDesk(t, scriptBase)
+	ingest(t, d.e, customer("c-1", 0, "I can't log in"))
+	// Both waits of the step (+10m and +20m) pass while stopped.
+	d.restart(scriptBase.Add(25 * time.Minute))
+	d.advance(0)
+	ticket, records := ticketOf(t, d.e, "T-1")
+	if ticket.Status != triage.StatusResolved {
+		t.Fatalf("status after restart = %s, want resolved after two timeouts", ticket.Status)
+	}
+	resolved := recordsOfKind(records, triage.KindResolved)
+	if len(resolved) != 1 || !resolved[0].At.Equal(scriptBase.Add(20*time.Minute)) {
+		t.Errorf("resolved records = %+v, want one at +20m", resolved)
+	}
+}
+
 func TestImportedPastDeadlineNotArmed(t *testing.T) {
 	d := newClockDesk(t, scriptBase.AddDate(1, 0, 0))
 	ingest(t, d.e, customer("c-1", 0, "I can't log in"))
@@ -452,5 +468,22 @@ func TestSavedCalendarMovesBusinessDeadlines(t *testing.T) {
 	want := time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)
 	if len(timers) != 1 || !timers[0].Due.Equal(want) {
 		t.Errorf("timers = %+v, want one due %s", timers, want)
+	}
+}
+
+func TestClaimOnImportedTicketArmsNoPastDeadline(t *testing.T) {
+	now := scriptBase.AddDate(1, 0, 0)
+	d := newClockDesk(t, now)
+	ingest(t, d.e, customer("c-1", 0, "I want to speak to a manager now"))
+	if _, err := d.e.Claim(context.Background(), "T-1", "ana", now); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.timers("T-1"); len(got) != 0 {
+		t.Errorf("timers after claiming an imported ticket = %+v, want none", got)
+	}
+	d.advance(time.Minute)
+	_, records := ticketOf(t, d.e, "T-1")
+	if got := recordsOfKind(records, triage.KindSLABreached); len(got) != 0 {
+		t.Errorf("breaches of an imported ticket = %+v, want none", got)
 	}
 }

@@ -142,7 +142,15 @@ func (d *Daemon) start() error {
 		_ = ln.Close()
 		return fmt.Errorf("write daemon info file: %w", err)
 	}
-	eng, err := engine.New(d.db, engine.Options{Logger: d.log.With("part", "engine")})
+	now, err := testClock()
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	if now != nil {
+		d.log.Warn("the daemon's clock is set for a test", "env", TestNowEnv, "now", now())
+	}
+	eng, err := engine.New(d.db, engine.Options{Logger: d.log.With("part", "engine"), Now: now})
 	if err != nil {
 		_ = ln.Close()
 		return err
