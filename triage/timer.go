@@ -11,10 +11,10 @@ const (
 	// TimerScript is the timeout of the script step a ticket waits in.
 	TimerScript TimerKind = "script"
 	// TimerFirstResponse is the first-response target of the SLA: no
-	// agent has answered the customer yet.
+	// agent has replied to the customer yet.
 	TimerFirstResponse TimerKind = "first_response"
 	// TimerNextResponse is the next-response target of the SLA: an agent
-	// answered before, and the customer has written again since.
+	// replied before, and the customer has written again since.
 	TimerNextResponse TimerKind = "next_response"
 	// TimerUnclaimed is the unclaimed-escalation target of the SLA: an
 	// escalated ticket that no agent has claimed.
@@ -27,7 +27,7 @@ type Timer struct {
 	Due    time.Time `json:"due"`
 	Ticket string    `json:"ticket"`
 	Kind   TimerKind `json:"kind"`
-	// Key tells one arming of the timer from another, such as the step
+	// Key distinguishes one arming of the timer from another, such as the step
 	// and the time the ticket entered it. Ticket, Kind and Key together
 	// are the timer's identity: once a timer with this identity fired,
 	// the store keeps a marker so that it is never armed or fired again.
@@ -37,7 +37,7 @@ type Timer struct {
 	// "1 business hour". Both appear in the reasons of SLA breaches.
 	Start  time.Time `json:"start"`
 	Target string    `json:"target,omitempty"`
-	// Tier is the index of the unclaimed-escalation tier a TimerUnclaimed
-	// timer stands for.
+	// Tier is the index of the unclaimed-escalation tier that a
+	// TimerUnclaimed timer measures.
 	Tier int `json:"tier,omitempty"`
 }

@@ -28,8 +28,10 @@ escalation policy. Every save is validated first and stored as a new
 version; earlier versions are kept and can be restored with rollback.
 A ticket already running a script stays on the version it started with.
 
-NAME is a document's name. When a script and the policy share a name,
---kind (troubleshooting or escalation-policy) says which one is meant.
+NAME is a document's name: a script, the escalation policy, the SLA or a
+business-hours calendar. When two documents share a name, --kind
+(troubleshooting, escalation-policy, sla or calendar) says which one is
+meant.
 
 validate and test run without a daemon; the other commands talk to it.
 Exit status 5 means a document failed validation; every problem is printed
@@ -52,15 +54,18 @@ language.`,
 // addKindFlag adds --kind, which picks a document when two kinds share a
 // name.
 func addKindFlag(cmd *cobra.Command, kind *string) {
-	cmd.Flags().StringVar(kind, "kind", "", "document kind when the name is ambiguous: troubleshooting or escalation-policy")
+	cmd.Flags().StringVar(kind, "kind", "", "document kind when the name is ambiguous: troubleshooting, escalation-policy, sla or calendar")
 }
 
 // resolveKind returns the kind of the document called name: kind when
 // set, else the kind of the one stored document with that name.
 func resolveKind(ctx context.Context, c *client.Client, name, kind string) (string, error) {
 	if kind != "" {
-		if kind != scripts.KindTroubleshooting && kind != scripts.KindEscalationPolicy {
-			return "", usageError{fmt.Errorf("invalid --kind %q: use %s or %s", kind, scripts.KindTroubleshooting, scripts.KindEscalationPolicy)}
+		switch kind {
+		case scripts.KindTroubleshooting, scripts.KindEscalationPolicy, scripts.KindSLA, scripts.KindCalendar:
+		default:
+			return "", usageError{fmt.Errorf("invalid --kind %q: use %s, %s, %s or %s", kind,
+				scripts.KindTroubleshooting, scripts.KindEscalationPolicy, scripts.KindSLA, scripts.KindCalendar)}
 		}
 		return kind, nil
 	}
@@ -186,7 +191,7 @@ func newScriptsValidateCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "validate FILE...",
 		Short: "Check script and policy files without a daemon",
-		Long: `Parse and check each FILE as a script or escalation policy, by its "kind".
+		Long: `Parse and check each FILE as a script, escalation policy, SLA or calendar, by its "kind".
 Nothing is saved and no daemon is needed. Every problem is printed on
 stderr as FILE:LINE:COLUMN: PATH: MESSAGE; the exit status is 5 when any
 file is invalid.`,

@@ -69,8 +69,8 @@ func TestScriptTimeoutFiresOnceAcrossRestarts(t *testing.T) {
 	}
 	d.stop()
 
-	// The step waits 10 minutes and asks once more for 10 minutes; both
-	// deadlines pass while the daemon is stopped.
+	// The step waits 10 minutes, then repeats its question and waits 10
+	// more. Both deadlines pass while the daemon is stopped.
 	d = startDeskAt(t, dir, start.Add(25*time.Minute))
 	deadline := time.Now().Add(30 * time.Second)
 	var records []*triage.Record
@@ -97,8 +97,8 @@ func TestScriptTimeoutFiresOnceAcrossRestarts(t *testing.T) {
 	d.stop()
 
 	d = startDeskAt(t, dir, start.Add(40*time.Minute))
-	// An ingest answered by the writer comes after the timers due at
-	// start, so the history read next is complete.
+	// The writer fires the timers due at start before it takes any
+	// ingest, so once an ingest returns, the history is complete.
 	other := triage.Event{Conversation: "c-2", At: start.Add(40 * time.Minute), Role: triage.RoleCustomer, Type: triage.TypeMessage, Text: "hello"}
 	if _, err := d.client().Ingest(context.Background(), []triage.Event{other}); err != nil {
 		t.Fatal(err)

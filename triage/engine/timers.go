@@ -278,8 +278,8 @@ func unclaimedKey(escalatedAt time.Time, tier int) string {
 	return escalatedAt.UTC().Format(time.RFC3339Nano) + "/" + strconv.Itoa(tier)
 }
 
-// syncTimers makes the stored timers of t match what its state asks for:
-// it arms, moves or cancels them. A timer whose identity already fired is
+// syncTimers arms, moves or cancels the stored timers of t so that they
+// match the timers its state requires. A timer whose identity already fired is
 // not armed again.
 func (b *batch) syncTimers(t *triage.Ticket, lastEvent time.Time) error {
 	if b.replay != nil {
@@ -345,11 +345,12 @@ func passedBeforeArmed(w, h *triage.Timer, lastEvent, now time.Time) bool {
 	return !w.Due.After(now) && w.Due.After(lastEvent)
 }
 
-// desiredTimers returns the timers t's state asks for, by kind: the
-// timeout of the script step it waits in; while no script runs, the
-// response target of its priority, measured from the customer's first
-// unanswered message; and, while it is escalated and unclaimed, the next
-// unclaimed tier that has not fired for this escalation.
+// desiredTimers returns the timers that t's state requires, by kind. A
+// ticket waiting in a script step needs the step's timeout. While no
+// script runs, it needs the response target of its priority, measured
+// from the customer's first unanswered message. While it is escalated and
+// unclaimed, it needs the next unclaimed tier that has not fired for this
+// escalation.
 func (b *batch) desiredTimers(t *triage.Ticket) (map[triage.TimerKind]*triage.Timer, error) {
 	out := map[triage.TimerKind]*triage.Timer{}
 	if !t.Status.Active() {

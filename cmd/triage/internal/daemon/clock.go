@@ -9,11 +9,11 @@ import (
 // TestNowEnv names the environment variable that starts the daemon's
 // clock at a given RFC 3339 time, from which it runs on at the real pace.
 // It exists for tests only, so that a test can stop a daemon, move its
-// clock past a deadline and start it again; a production daemon must
+// clock past a deadline and start it again. A production daemon must
 // never have it set.
 const TestNowEnv = "TRIAGE_TEST_NOW"
 
-// testClock returns the clock TRIAGE_TEST_NOW asks for, or nil for the
+// testClock returns the clock that TRIAGE_TEST_NOW sets, or nil for the
 // real clock.
 func testClock() (func() time.Time, error) {
 	value := os.Getenv(TestNowEnv)
