@@ -267,7 +267,11 @@ func (b *batch) customerTurn(entry *convEntry, ev *triage.Event, turn sentiment.
 	if len(t.Trend) > triage.TrendLength {
 		t.Trend = t.Trend[len(t.Trend)-triage.TrendLength:]
 	}
-	t.Reasons = topReasons(turn.Reasons, maxReasonsOnTicket)
+	// A calm turn adds no evidence: the ticket keeps the reasons behind
+	// the frustration it still carries.
+	if reasons := topReasons(turn.Reasons, maxReasonsOnTicket); len(reasons) > 0 {
+		t.Reasons = reasons
+	}
 	t.LastCustomerMessage = truncate(ev.Text, maxLastMessage)
 	t.CustomerTurns++
 	if t.WaitingSince == nil {
@@ -432,13 +436,16 @@ func analysisOf(turn sentiment.Turn) *triage.Analysis {
 	return a
 }
 
-// topReasons returns the texts of the n reasons with the largest weight.
+// topReasons returns the texts of up to n reasons that raised frustration,
+// largest first.
 func topReasons(reasons []sentiment.Reason, n int) []string {
 	sorted := append([]sentiment.Reason(nil), reasons...)
-	sort.SliceStable(sorted, func(i, j int) bool { return abs(sorted[i].Weight) > abs(sorted[j].Weight) })
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Weight > sorted[j].Weight })
 	out := make([]string, 0, n)
 	for _, r := range sorted {
-		if len(out) == n {
+		// Only evidence that raised frustration explains it; calming words
+		// and the bookkeeping of rises and decays (weight 0) do not.
+		if len(out) == n || r.Weight <= 0 {
 			break
 		}
 		out = append(out, r.Text)
@@ -452,13 +459,6 @@ func reasonRules(reasons []sentiment.Reason) []string {
 		out = append(out, r.Rule)
 	}
 	return out
-}
-
-func abs(x float64) float64 {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
 
 // truncate cuts s to at most n bytes on a rune boundary, marking the cut.
