@@ -64,6 +64,8 @@ func startConsoleDaemon() (stop func(), err error) {
 		Socket:   socketPath(),
 		Logger:   slog.New(slog.NewTextHandler(logFile, nil)).With("in", "console"),
 		Version:  version(),
+		StopNotice: fmt.Sprintf("the daemon inside %s's console (pid %d) is stopping because that console quit; start `triage serve` to keep the desk running",
+			agentName(), os.Getpid()),
 	})
 	if err != nil {
 		logFile.Close()

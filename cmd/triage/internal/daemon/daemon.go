@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/triagedesk/triage/store"
+	"github.com/triagedesk/triage/triage"
 	"github.com/triagedesk/triage/triage/api"
 	"github.com/triagedesk/triage/triage/engine"
 )
@@ -33,6 +34,9 @@ type Config struct {
 	Version  string
 	// LockTimeout bounds the wait for the database's file lock.
 	LockTimeout time.Duration
+	// StopNotice is the message every console shows when the daemon
+	// stops; empty means a generic one.
+	StopNotice string
 	// MetricsListen, when set, serves /healthz and /metrics on this
 	// loopback TCP address. HealthMaxPending bounds the ingest requests
 	// in flight that /healthz accepts (0 means 64).
@@ -325,6 +329,11 @@ func (d *Daemon) Stop() error {
 func (d *Daemon) stop() error {
 	d.log.Info("daemon stopping")
 	d.notifySystemd("STOPPING=1")
+	notice := d.cfg.StopNotice
+	if notice == "" {
+		notice = fmt.Sprintf("the daemon (pid %d) is stopping; the console reconnects when one is back", os.Getpid())
+	}
+	d.engine.Hub().Publish([]triage.Update{{Notice: notice}})
 	d.engine.Hub().CloseAll(errors.New("daemon stopping"))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

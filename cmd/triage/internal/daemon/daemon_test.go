@@ -143,3 +143,20 @@ func TestWorldWritableSocketFolderRejected(t *testing.T) {
 		t.Errorf("Start = %v, want a world-writable folder error", err)
 	}
 }
+
+func TestStopTellsSubscribers(t *testing.T) {
+	d := startTestDaemon(t, Config{StopNotice: "closing for maintenance"})
+	sub := d.Engine().Hub().Subscribe(0, d.Engine().Hub().Epoch())
+	if err := d.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	var notices []string
+	for u := range sub.Updates() {
+		if u.Notice != "" {
+			notices = append(notices, u.Notice)
+		}
+	}
+	if len(notices) != 1 || notices[0] != "closing for maintenance" {
+		t.Errorf("notices = %q, want the stop notice once", notices)
+	}
+}
