@@ -68,7 +68,12 @@ Ctrl-C or SIGTERM.
 
 --speed N replays the input at N times its recorded pace: before each
 event it waits for the gap since the previous event's timestamp divided by
-N. The timestamps sent are unchanged.`,
+N. The timestamps sent are unchanged.
+
+--reply writes the replies to the conversations it sent, agent replies
+and script messages from the daemon's outbox, to standard output as JSON
+Lines, so that a bridge can pass them on to the chat tool and acknowledge
+them with 'triage outbox ack'.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := ingest.Options{Format: ingest.Format(format), Conversation: conversation, ReportSkipped: true}
 			if !slices.Contains(ingest.Formats, opts.Format) {
@@ -137,6 +142,7 @@ N. The timestamps sent are unchanged.`,
 	cmd.Flags().StringVar(&conversation, "conversation", "", "conversation id for a transcript (default: a '# conversation:' header, else the file's base name)")
 	cmd.Flags().StringVar(&tz, "tz", "", "time zone of transcript times without an offset, as an IANA name (default UTC, or a '# timezone:' header)")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "do not print the summary")
+	cmd.Flags().BoolVar(&reply, "reply", false, "write the replies to the conversations this command sends (agent replies and script messages) to standard output as JSON Lines, until the input ends or, with --follow, until interrupted")
 	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep reading each FILE as it grows, across truncation and rotation, until interrupted; a restart resumes where the last run stopped")
 	cmd.Flags().Float64Var(&speed, "speed", 0, "replay at this many times the recorded pace, waiting between events for their timestamp gap divided by the factor (1 is real time; 0 sends at once)")
 	cmd.Flags().DurationVar(&maxPause, "max-pause", 0, "with --speed, the longest wait between two events, such as 30s (0 means no limit)")

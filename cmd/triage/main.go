@@ -94,6 +94,8 @@ configuration failed validation.`,
 	root.AddCommand(
 		newServeCommand(),
 		newIngestCommand(),
+		newOutboxCommand(),
+		newReplyCommand(),
 		newQueueCommand(),
 		newTicketCommand(),
 		newHistoryCommand(),

@@ -80,6 +80,7 @@ func NewServer(eng *engine.Engine, info Info, log *slog.Logger) *Server {
 	s.mux.HandleFunc("GET /v1/stream", s.handleStream)
 	s.registerDocuments()
 	s.registerOps()
+	s.registerOutbox()
 	return s
 }
 

@@ -16,8 +16,11 @@ import (
 // triage.OutboxTx.
 var ErrNoOutbox = errors.New("the store keeps no outbox")
 
-// ErrEmptyReply is returned for a reply with no text.
-var ErrEmptyReply = errors.New("reply text is empty")
+// Errors of an invalid reply.
+var (
+	ErrEmptyReply   = errors.New("reply text is empty")
+	ErrReplyTooLong = errors.New("reply text is too long")
+)
 
 // outboxAuthorBot is the author of script messages in the outbox.
 const outboxAuthorBot = "bot"
@@ -75,7 +78,7 @@ func (e *Engine) Reply(ctx context.Context, req ReplyRequest) (*triage.OutboxEnt
 	case text == "":
 		return nil, ErrEmptyReply
 	case len(text) > triage.MaxTextLength:
-		return nil, fmt.Errorf("reply text is %d bytes, longer than the maximum of %d", len(text), triage.MaxTextLength)
+		return nil, fmt.Errorf("%w: %d bytes, the maximum is %d", ErrReplyTooLong, len(text), triage.MaxTextLength)
 	}
 	var entry *triage.OutboxEntry
 	r := &request{action: func(tx triage.Tx, b *batch) error {
