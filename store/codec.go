@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -123,17 +124,27 @@ func (e *encoder) intMap(m map[string]int) {
 }
 
 // decoder reads what encoder writes. The value's bytes belong to bbolt
-// and are valid only inside the transaction, so the decoder reads from
-// one string copy of them, which every decoded string shares. The first
-// failure is kept in err, and every later read returns a zero value.
+// and are valid only inside the transaction, so every decoded string is a
+// copy. A decoder from newDecoder makes one string copy of the whole value,
+// which all its strings share. A decoder from newFieldDecoder copies each
+// string on its own, which is cheaper when only a few fields are read.
+// The first failure is kept in err, and every later read returns a zero
+// value.
 type decoder struct {
-	data string
+	data []byte
+	// text is the string copy of data, or "" when strings are copied one
+	// by one.
+	text string
 	pos  int
 	err  error
 }
 
 func newDecoder(value []byte) *decoder {
-	return &decoder{data: string(value)}
+	return &decoder{data: value, text: string(value)}
+}
+
+func newFieldDecoder(value []byte) *decoder {
+	return &decoder{data: value}
 }
 
 func (d *decoder) fail(err error) {
@@ -224,31 +235,36 @@ func (d *decoder) float() float64 {
 	return math.Float64frombits(bits)
 }
 
-// span returns the next n bytes, checking first that they exist.
-func (d *decoder) span(n uint64) string {
+// span returns the bounds of the next n bytes, checking first that they
+// exist.
+func (d *decoder) span(n uint64) (start, end int) {
 	if d.err != nil {
-		return ""
+		return d.pos, d.pos
 	}
 	if n > uint64(len(d.data)-d.pos) {
 		d.fail(errTruncated)
-		return ""
+		return d.pos, d.pos
 	}
-	s := d.data[d.pos : d.pos+int(n)]
+	start = d.pos
 	d.pos += int(n)
-	return s
+	return start, d.pos
 }
 
 func (d *decoder) string() string {
-	return d.span(d.uint())
+	start, end := d.span(d.uint())
+	if d.text != "" {
+		return d.text[start:end]
+	}
+	return string(d.data[start:end])
 }
 
 // bytes returns a copy of a byte field, or nil when it is empty.
 func (d *decoder) bytes() []byte {
-	s := d.string()
-	if s == "" {
+	start, end := d.span(d.uint())
+	if start == end {
 		return nil
 	}
-	return []byte(s)
+	return bytes.Clone(d.data[start:end])
 }
 
 // count reads what encoder.count writes. A count larger than the bytes
@@ -344,7 +360,7 @@ func (d *decoder) intMap() map[string]int {
 // marker reads either a zero byte, returning false, or the bytes of
 // marker, returning true.
 func (d *decoder) marker(marker []byte) bool {
-	if rest := d.data[d.pos:]; d.err == nil && len(rest) >= len(marker) && rest[:len(marker)] == string(marker) {
+	if d.err == nil && bytes.HasPrefix(d.data[d.pos:], marker) {
 		d.pos += len(marker)
 		return true
 	}

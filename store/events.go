@@ -36,30 +36,49 @@ func (t *tx) PutEvent(e *triage.StoredEvent) error {
 	events, ids := t.bucket(bucketEvents), t.bucket(bucketEventIDs)
 	key := eventKey(e.Conversation, e.At, e.Seq)
 
-	// A replaced event whose id changed must not stay reachable by its
-	// old id.
-	if old := events.Get(key); old != nil {
-		prevID, err := storedEventID(old)
-		if err != nil {
-			return fmt.Errorf("put event %q: %w", e.ID, err)
-		}
-		if prevID != "" && prevID != e.ID && bytes.Equal(ids.Get([]byte(prevID)), key) {
-			if err := ids.Delete([]byte(prevID)); err != nil {
-				return fmt.Errorf("put event %q: remove old id %q: %w", e.ID, prevID, err)
-			}
-		}
-	}
 	// bbolt keeps a reference to the value until the transaction ends,
 	// so every event gets a buffer of its own.
 	data := appendEvent(make([]byte, 0, eventSizeHint(e)), e)
-	if err := events.Put(key, data); err != nil {
-		return fmt.Errorf("write event %q: %w", e.ID, err)
+	old := events.Get(key)
+	// A rescore rewrites every event of a conversation, and most come
+	// out unchanged. Skipping those saves bbolt from copying and writing
+	// their pages again.
+	unchanged := bytes.Equal(old, data)
+	if !unchanged {
+		// A replaced event whose id changed must not stay reachable by
+		// its old id.
+		if old != nil {
+			if err := t.dropReplacedID(old, e.ID, key); err != nil {
+				return fmt.Errorf("put event %q: %w", e.ID, err)
+			}
+		}
+		if err := events.Put(key, data); err != nil {
+			return fmt.Errorf("write event %q: %w", e.ID, err)
+		}
 	}
-	if e.ID == "" {
+	if e.ID == "" || (unchanged && bytes.Equal(ids.Get([]byte(e.ID)), key)) {
 		return nil
 	}
 	if err := ids.Put([]byte(e.ID), key); err != nil {
 		return fmt.Errorf("index event %q: %w", e.ID, err)
+	}
+	return nil
+}
+
+// dropReplacedID removes the id index entry of the stored event old, which
+// is about to be replaced under key by an event with id newID, when the
+// ids differ and the entry points at key.
+func (t *tx) dropReplacedID(old []byte, newID string, key []byte) error {
+	prevID, err := storedEventID(old)
+	if err != nil {
+		return err
+	}
+	ids := t.bucket(bucketEventIDs)
+	if prevID == "" || prevID == newID || !bytes.Equal(ids.Get([]byte(prevID)), key) {
+		return nil
+	}
+	if err := ids.Delete([]byte(prevID)); err != nil {
+		return fmt.Errorf("remove old id %q: %w", prevID, err)
 	}
 	return nil
 }

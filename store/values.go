@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -142,32 +141,14 @@ func decodeEvent(value []byte, e *triage.StoredEvent) error {
 
 // storedEventID returns the id of a stored event without decoding the rest.
 func storedEventID(value []byte) (string, error) {
-	var id string
-	err := decodePrefix(value, 32+triage.MaxIDLength, func(d *decoder) {
-		d.format(formatEvent)
-		d.uint()
-		id = d.string()
-	})
-	if err != nil {
-		return "", fmt.Errorf("decode event: %w", err)
+	d := newFieldDecoder(value)
+	d.format(formatEvent)
+	d.uint()
+	id := d.string()
+	if d.err != nil {
+		return "", fmt.Errorf("decode event: %w", d.err)
 	}
 	return id, nil
-}
-
-// decodePrefix runs read on a decoder over the first n bytes of value,
-// and again over all of it when those were too few. It copies only n
-// bytes when they are enough.
-func decodePrefix(value []byte, n int, read func(*decoder)) error {
-	if n < len(value) {
-		d := newDecoder(value[:n])
-		read(d)
-		if !errors.Is(d.err, errTruncated) {
-			return d.err
-		}
-	}
-	d := newDecoder(value)
-	read(d)
-	return d.err
 }
 
 // appendTicket appends the stored form of t to buf. The fields of the
@@ -307,16 +288,16 @@ func decodeTicket(value []byte, t *triage.Ticket) error {
 // index keys are made of: ID, Status, Priority and WaitingSince. The
 // caller names the ticket in the error.
 func queueFields(value []byte) (*triage.Ticket, error) {
-	t := &triage.Ticket{}
-	err := decodePrefix(value, 64+triage.MaxIDLength, func(d *decoder) {
-		d.format(formatTicket)
-		t.ID = d.string()
-		t.Status = triage.Status(d.string())
-		t.Priority = triage.Priority(d.int())
-		t.WaitingSince = d.timePtr()
-	})
-	if err != nil {
-		return nil, err
+	d := newFieldDecoder(value)
+	d.format(formatTicket)
+	t := &triage.Ticket{
+		ID:     d.string(),
+		Status: triage.Status(d.string()),
+	}
+	t.Priority = triage.Priority(d.int())
+	t.WaitingSince = d.timePtr()
+	if d.err != nil {
+		return nil, d.err
 	}
 	return t, nil
 }
