@@ -42,7 +42,7 @@ func newOpsDesk(t *testing.T, args ...string) *opsDesk {
 }
 
 // serve starts the daemon with the desk's extra flags and extra
-// environment, and waits until it answers on its socket.
+// environment, and waits until it responds on its socket.
 func (d *opsDesk) serve(extraEnv ...string) {
 	d.t.Helper()
 	d.stderr = &bytes.Buffer{}
@@ -321,7 +321,7 @@ func TestForgetLeavesNoBytes(t *testing.T) {
 		t.Errorf("history still names the erased conversations or phrase")
 	}
 
-	// A second request finds nothing, and the text summary says so.
+	// A second request finds nothing, and the text summary reports that.
 	res = d.run("", "forget", email)
 	if res.code != 0 || !strings.Contains(res.stdout, "removed 0 conversations") {
 		t.Errorf("second forget: exit %d, %q", res.code, res.stdout)
