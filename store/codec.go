@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"time"
@@ -117,7 +116,12 @@ func (e *encoder) floatList(list []float64) {
 // equal bytes.
 func (e *encoder) intMap(m map[string]int) {
 	e.count(len(m), m == nil)
-	for _, k := range slices.Sorted(maps.Keys(m)) {
+	keys := make([]string, 0, 8) // on the stack for small maps
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
 		e.string(k)
 		e.int(int64(m[k]))
 	}
@@ -139,12 +143,12 @@ type decoder struct {
 	err  error
 }
 
-func newDecoder(value []byte) *decoder {
-	return &decoder{data: value, text: string(value)}
+func newDecoder(value []byte) decoder {
+	return decoder{data: value, text: string(value)}
 }
 
-func newFieldDecoder(value []byte) *decoder {
-	return &decoder{data: value}
+func newFieldDecoder(value []byte) decoder {
+	return decoder{data: value}
 }
 
 func (d *decoder) fail(err error) {

@@ -35,9 +35,11 @@ func appendEvent(buf []byte, e *triage.StoredEvent) []byte {
 	}
 
 	enc.count(len(e.Extra), e.Extra == nil)
-	for _, k := range slices.Sorted(maps.Keys(e.Extra)) {
-		enc.string(k)
-		enc.bytes(e.Extra[k])
+	if len(e.Extra) > 0 {
+		for _, k := range slices.Sorted(maps.Keys(e.Extra)) {
+			enc.string(k)
+			enc.bytes(e.Extra[k])
+		}
 	}
 
 	enc.bool(e.Analysis != nil)
