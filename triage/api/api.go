@@ -81,6 +81,7 @@ func NewServer(eng *engine.Engine, info Info, log *slog.Logger) *Server {
 	s.registerDocuments()
 	s.registerOps()
 	s.registerOutbox()
+	s.registerWebhookReview()
 	return s
 }
 

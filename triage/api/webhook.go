@@ -182,9 +182,10 @@ func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	payload, err := ingest.ParseChatwoot(body, ingest.ChatwootOptions{Now: func() time.Time { return now }})
 	if err != nil {
-		// The payload is logged for review with its delivery id; the sender
-		// must fix it, so a retry would fail the same way.
+		// The payload is logged and kept for review with its delivery id;
+		// the sender must fix it, so a retry would fail the same way.
 		w.log.Warn("webhook payload rejected", "delivery", delivery, "err", err, "body_bytes", len(body))
+		w.keepRejected(delivery, body, err, now)
 		writeError(rw, http.StatusUnprocessableEntity, fmt.Errorf("rejected Chatwoot payload: %w", err))
 		return
 	}
