@@ -11,6 +11,7 @@ type Parsed struct {
 	Script   *Script
 	SLA      *SLA
 	Calendar *Calendar
+	Keywords *KeywordList
 }
 
 // ParseDocument reads a document's kind and parses it with the parser of
@@ -52,10 +53,16 @@ func ParseDocument(source string, src []byte) (*Parsed, error) {
 			return nil, err
 		}
 		return &Parsed{Kind: kind, Name: name, Calendar: c}, nil
+	case KindKeywords:
+		k, err := ParseKeywords(source, src)
+		if err != nil {
+			return nil, err
+		}
+		return &Parsed{Kind: kind, Name: name, Keywords: k}, nil
 	}
 	ps := &problems{}
-	ps.add(kindPosition(src), "$.kind", "unknown kind %q: use %q, %q, %q or %q",
-		kind, KindEscalationPolicy, KindTroubleshooting, KindSLA, KindCalendar)
+	ps.add(kindPosition(src), "$.kind", "unknown kind %q: use %q, %q, %q, %q or %q",
+		kind, KindEscalationPolicy, KindTroubleshooting, KindSLA, KindCalendar, KindKeywords)
 	return nil, ps.err(source)
 }
 

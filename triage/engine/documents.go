@@ -186,6 +186,9 @@ func ValidateDocument(kind, name string, body []byte) (*scripts.Parsed, error) {
 	case kind == PolicyKind && name != PolicyName:
 		return nil, scripts.NewValidationError(source, 1, 1, "$.name",
 			"the desk applies only the escalation policy named %q: name this one %q", PolicyName, PolicyName)
+	case kind == KeywordsKind && name != KeywordsName:
+		return nil, scripts.NewValidationError(source, 1, 1, "$.name",
+			"the desk applies only the keyword list named %q: name this one %q", KeywordsName, KeywordsName)
 	case kind == SLAKind && name != SLAName:
 		return nil, scripts.NewValidationError(source, 1, 1, "$.name",
 			"the desk applies only the SLA named %q: name this one %q", SLAName, SLAName)
@@ -277,6 +280,9 @@ func (e *Engine) install(parsed *scripts.Parsed, doc *triage.Document) {
 	case parsed.Calendar != nil:
 		e.sla.Store(e.sla.Load().withCalendar(parsed.Calendar))
 		e.log.Info("calendar applied", "calendar", doc.Name, "version", doc.Version, "author", doc.Author)
+	case parsed.Keywords != nil:
+		e.scorer = e.newScorer(parsed.Keywords)
+		e.log.Info("keyword list applied", "keywords", len(parsed.Keywords.Keywords), "version", doc.Version, "author", doc.Author)
 	}
 }
 

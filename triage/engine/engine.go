@@ -67,11 +67,16 @@ type Options struct {
 
 // Engine owns all writes to the store.
 type Engine struct {
-	store  triage.Store
-	log    *slog.Logger
+	store triage.Store
+	log   *slog.Logger
+	// scorer is replaced when a keyword list is saved; only the writer
+	// goroutine reads or replaces it.
 	scorer *sentiment.Scorer
-	hub    *Hub
-	policy atomic.Pointer[policyVersion]
+	// extraKeywords are the keywords given in Options, kept to rebuild
+	// the scorer.
+	extraKeywords []sentiment.Keyword
+	hub           *Hub
+	policy        atomic.Pointer[policyVersion]
 	// scripts is the latest version of every script, which new tickets
 	// are matched against. cache keeps every version that tickets run on.
 	scripts atomic.Pointer[scriptSet]
@@ -118,14 +123,13 @@ func New(store triage.Store, opts Options) (*Engine, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	e := &Engine{
-		store:  store,
-		log:    log,
-		scorer: sentiment.New(sentiment.Options{Keywords: opts.Keywords}),
-		hub:    NewHub(),
-		work:   make(chan *request),
-		done:   make(chan struct{}),
-		now:    opts.Now,
-		after:  opts.After,
+		store: store,
+		log:   log,
+		hub:   NewHub(),
+		work:  make(chan *request),
+		done:  make(chan struct{}),
+		now:   opts.Now,
+		after: opts.After,
 
 		timerWake: make(chan struct{}, 1),
 	}
@@ -134,6 +138,9 @@ func New(store triage.Store, opts Options) (*Engine, error) {
 	}
 	if e.after == nil {
 		e.after = time.After
+	}
+	if err := e.loadKeywords(opts.Keywords); err != nil {
+		return nil, err
 	}
 	if err := e.loadPolicy(); err != nil {
 		return nil, err
