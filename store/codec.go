@@ -20,8 +20,12 @@ import (
 // keep decoding the old one, or migrate the bucket.
 const (
 	formatEvent        byte = 0xE1
-	formatTicket       byte = 0xD1
+	formatTicket       byte = 0xD2
 	formatConversation byte = 0xC1
+
+	// formatTicketV1 is the ticket layout before Ticket.Incident: the
+	// same fields without the incident id at the end. It is still read.
+	formatTicketV1 byte = 0xD1
 )
 
 // errTruncated is the cause of every decoding error on a value that ends
@@ -376,7 +380,21 @@ func (d *decoder) marker(marker []byte) bool {
 
 // format checks the first byte of a value.
 func (d *decoder) format(want byte) {
+	d.formatOf(want)
+}
+
+// formatOf checks that the first byte of a value is one of want and
+// returns it, or 0 after a failure.
+func (d *decoder) formatOf(want ...byte) byte {
 	got := d.byte()
+	if d.err == nil && got != '{' && slices.Contains(want, got) {
+		return got
+	}
+	d.formatFailed(got, want[0])
+	return 0
+}
+
+func (d *decoder) formatFailed(got, want byte) {
 	switch {
 	case d.err != nil:
 	case got == '{':

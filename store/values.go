@@ -204,6 +204,7 @@ func appendTicket(buf []byte, t *triage.Ticket) []byte {
 		}
 	}
 	enc.stringList(t.Tags)
+	enc.string(t.Incident)
 	return enc.buf
 }
 
@@ -211,7 +212,7 @@ func appendTicket(buf []byte, t *triage.Ticket) []byte {
 // enough, so that appendTicket seldom grows its buffer.
 func ticketSizeHint(t *triage.Ticket) int {
 	n := 160 + len(t.ID) + len(t.Conversation) + len(t.Queue) + len(t.LastCustomerMessage) +
-		len(t.EscalationReason) + len(t.CustomerHash) + len(t.Script) + len(t.Step) + 9*len(t.Trend)
+		len(t.EscalationReason) + len(t.CustomerHash) + len(t.Script) + len(t.Step) + len(t.Incident) + 9*len(t.Trend)
 	for _, r := range t.Reasons {
 		n += 2 + len(r)
 	}
@@ -234,7 +235,7 @@ func ticketSizeHint(t *triage.Ticket) int {
 // ticket in the error.
 func decodeTicket(value []byte, t *triage.Ticket) error {
 	d := newDecoder(value)
-	d.format(formatTicket)
+	format := d.formatOf(formatTicket, formatTicketV1)
 	t.ID = d.string()
 	t.Status = triage.Status(d.string())
 	t.Priority = triage.Priority(d.int())
@@ -283,6 +284,10 @@ func decodeTicket(value []byte, t *triage.Ticket) error {
 		t.ScriptState = s
 	}
 	t.Tags = d.stringList()
+	t.Incident = ""
+	if format == formatTicket {
+		t.Incident = d.string()
+	}
 	return d.finish()
 }
 
@@ -291,7 +296,7 @@ func decodeTicket(value []byte, t *triage.Ticket) error {
 // caller names the ticket in the error.
 func queueFields(value []byte) (*triage.Ticket, error) {
 	d := newFieldDecoder(value)
-	d.format(formatTicket)
+	d.formatOf(formatTicket, formatTicketV1)
 	t := &triage.Ticket{
 		ID:     d.string(),
 		Status: triage.Status(d.string()),

@@ -118,6 +118,9 @@ type Ticket struct {
 	// Tags are labels that scripts attach to the ticket, in the order
 	// first added.
 	Tags []string `json:"tags,omitempty"`
+	// Incident is the id of the incident the ticket is grouped into, if
+	// any. The senior queue shows the incident in place of its members.
+	Incident string `json:"incident,omitempty"`
 }
 
 // Clone returns a deep copy of t.
@@ -304,4 +307,6 @@ type Update struct {
 	// stopping". An update that carries only a notice may have Seq 0,
 	// and then takes no place in the sequence.
 	Notice string `json:"notice,omitempty"`
+	// Incident is an incident that opened or changed.
+	Incident *Incident `json:"incident,omitempty"`
 }

@@ -353,13 +353,17 @@ func (b *batch) applyPolicy(t *triage.Ticket, ev *triage.Event, turn sentiment.T
 	at := ev.At
 	t.EscalatedAt = &at
 	frustration := turn.Frustration
-	return true, b.record(t, ev.At, triage.KindEscalated, decision.Reason, func(r *triage.Record) {
+	err = b.record(t, ev.At, triage.KindEscalated, decision.Reason, func(r *triage.Record) {
 		r.Frustration = &frustration
 		r.Scores = t.Reasons
 		name, version := pv.name, pv.version
 		r.Script = &name
 		r.ScriptVersion = &version
 	})
+	if err != nil {
+		return true, err
+	}
+	return true, b.groupEscalation(t, ev.At, decision.Reason, ev.Text)
 }
 
 // rescore replays a conversation from its first event after a late event
