@@ -12,8 +12,10 @@ import (
 
 var _ triage.ErasureTx = (*tx)(nil)
 
-// customerField is the JSON key of the customer identity in a stored
-// event, so that CustomerEvents decodes only the events containing it.
+// customerField marks the customer identity in a stored event (see
+// appendEvent), so that CustomerEvents decodes only the events that
+// contain it. A message text may contain the same bytes, so a match is
+// checked after decoding.
 var customerField = []byte(`"customer":`)
 
 // CustomerEvents calls fn for every event that carries a customer
