@@ -82,6 +82,7 @@ func NewServer(eng *engine.Engine, info Info, log *slog.Logger) *Server {
 	s.registerOps()
 	s.registerOutbox()
 	s.registerWebhookReview()
+	s.registerIncidents()
 	return s
 }
 

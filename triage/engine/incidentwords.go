@@ -24,7 +24,7 @@ they this those through to too under until up very was wasn't we were
 weren't what when where which while who whom why will with won't would
 wouldn't you your yours yourself yourselves
 still already again even really yet ever never always any anyone anything
-hello hey thanks thank please pls plz okay yes yeah get got getting going
+hello hey thanks thank please pls plz okay yes yeah get got getting going let
 one two want need needs needed know tell told help someone something
 today now minutes hour hours day days time times week
 ridiculous unacceptable terrible awful horrible worst useless joke angry
