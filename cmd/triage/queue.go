@@ -21,18 +21,29 @@ func newQueueCommand() *cobra.Command {
 		Use:   "queue",
 		Short: "Print the escalation queue",
 		Long: `Print the tickets whose status is escalated or claimed, in queue order:
-highest priority first, then longest waiting. --all lists every ticket that
-is not resolved or closed. --json prints a JSON array for scripts.`,
+highest priority first, then longest waiting. An open incident takes one
+row in place of its member tickets; ` + "`triage incidents`" + ` lists the members.
+--all lists every ticket that is not resolved or closed, members included,
+and no incident rows. --json prints a JSON array for scripts, in which an
+incident is an object with "type": "incident", "incident" and "members".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			tickets, err := client.New(socketPath()).Queue(cmd.Context(), all)
+			c := client.New(socketPath())
+			tickets, err := c.Queue(cmd.Context(), all)
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				return writeJSONOut(cmd.OutOrStdout(), tickets)
+			var incidents []*triage.IncidentDetail
+			if !all {
+				if incidents, err = openIncidents(c, cmd); err != nil {
+					return err
+				}
 			}
-			printQueue(cmd.OutOrStdout(), tickets, time.Now())
+			items := groupQueue(tickets, incidents)
+			if asJSON {
+				return writeJSONOut(cmd.OutOrStdout(), items)
+			}
+			printQueueItems(cmd.OutOrStdout(), items, time.Now())
 			return nil
 		},
 	}
@@ -48,13 +59,23 @@ func writeJSONOut(w io.Writer, v any) error {
 }
 
 func printQueue(w io.Writer, tickets []*triage.Ticket, now time.Time) {
-	if len(tickets) == 0 {
+	printQueueItems(w, groupQueue(tickets, nil), now)
+}
+
+// printQueueItems prints the queue table: one row per ticket or incident.
+func printQueueItems(w io.Writer, items []queueItem, now time.Time) {
+	if len(items) == 0 {
 		fmt.Fprintln(os.Stderr, "queue is empty")
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TICKET\tCONVERSATION\tPRIORITY\tSTATUS\tQUEUE\tWAITING\tFRUSTRATION\tCLAIMED BY\tLAST MESSAGE")
-	for _, t := range tickets {
+	for _, item := range items {
+		if item.incident != nil {
+			fmt.Fprint(tw, incidentRow(item.incident, now))
+			continue
+		}
+		t := item.ticket
 		wait := "-"
 		if t.WaitingSince != nil {
 			wait = formatAge(now.Sub(*t.WaitingSince))
