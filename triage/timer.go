@@ -40,4 +40,16 @@ type Timer struct {
 	// Tier is the index of the unclaimed-escalation tier that a
 	// TimerUnclaimed timer measures.
 	Tier int `json:"tier,omitempty"`
+	// ArmedAt is the clock's time when the timer was first armed. A timer
+	// armed after its deadline had passed records a past breach, such as
+	// one found in an imported conversation; it fires once, but the desk
+	// did not see it coming, so the deadlines that follow from it are
+	// history too.
+	ArmedAt time.Time `json:"armed_at,omitzero"`
+}
+
+// SeenComing reports whether the timer was armed before its deadline.
+// Timers stored before ArmedAt existed count as seen coming.
+func (t *Timer) SeenComing() bool {
+	return t.ArmedAt.IsZero() || t.ArmedAt.Before(t.Due)
 }

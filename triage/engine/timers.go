@@ -155,10 +155,16 @@ func (b *batch) fireTimer(tm *triage.Timer, now time.Time) error {
 		return nil
 	}
 	entry.dirty = true
-	if b.timerDriven == nil {
-		b.timerDriven = map[string]bool{}
+	// Only a deadline the desk saw coming lets the deadlines that follow
+	// from it fire although they passed before they were armed: that is a
+	// chain that ran out while the daemon was stopped. A past breach found
+	// in imported history does not start such a chain.
+	if tm.SeenComing() {
+		if b.timerDriven == nil {
+			b.timerDriven = map[string]bool{}
+		}
+		b.timerDriven[t.ID] = true
 	}
-	b.timerDriven[t.ID] = true
 	if fired {
 		return nil
 	}
@@ -281,7 +287,7 @@ func unclaimedKey(escalatedAt time.Time, tier int) string {
 // syncTimers arms, moves or cancels the stored timers of t so that they
 // match the timers its state requires. A timer whose identity already fired is
 // not armed again.
-func (b *batch) syncTimers(t *triage.Ticket, lastEvent time.Time) error {
+func (b *batch) syncTimers(t *triage.Ticket, _ time.Time) error {
 	if b.replay != nil {
 		return nil
 	}
@@ -304,7 +310,7 @@ func (b *batch) syncTimers(t *triage.Ticket, lastEvent time.Time) error {
 			if err != nil {
 				return abort("read timer marker", err)
 			}
-			if fired || (!b.timerDriven[t.ID] && passedBeforeArmed(w, h, lastEvent, now)) {
+			if fired || (!b.timerDriven[t.ID] && passedBeforeArmed(w, h, now)) {
 				w = nil
 			}
 		}
@@ -315,6 +321,10 @@ func (b *batch) syncTimers(t *triage.Ticket, lastEvent time.Time) error {
 			}
 			b.timersChanged = true
 		case w != nil && (h == nil || h.Key != w.Key || !h.Due.Equal(w.Due) || h.Target != w.Target):
+			w.ArmedAt = now
+			if h != nil && h.Key == w.Key && !h.ArmedAt.IsZero() {
+				w.ArmedAt = h.ArmedAt
+			}
 			if err := b.tx.SetTimer(w); err != nil {
 				return abort("set timer", err)
 			}
@@ -324,25 +334,25 @@ func (b *batch) syncTimers(t *triage.Ticket, lastEvent time.Time) error {
 	return nil
 }
 
-// passedBeforeArmed reports whether the deadline of w lies between the
-// conversation's latest event and the clock's now, with no timer of its
-// key armed: the desk never saw the deadline coming. That happens when
-// past conversations are imported, and then an agent's claim or reply at
-// the wall-clock time changes the ticket as well. Their waits are
-// history, so they are not armed, and the ticket moves by its imported
-// events alone, as `triage scripts test` replays it. A deadline that was
-// armed with the same key stays armed, so one that passed while the
-// daemon was stopped still fires. syncTimers does not apply this rule to
-// a ticket that a timer moved, so that a chain of deadlines that passed
-// while the daemon was stopped fires in full.
+// passedBeforeArmed reports whether the deadline of w had passed before
+// any timer of its key was armed: the desk never saw it coming. That
+// happens when past conversations are imported, or when an agent's claim
+// or reply at the wall-clock time changes an imported ticket. Such waits
+// are history: they are not armed, so an import records no SLA breach and
+// gives the same result whatever order its lines arrive in, as `triage
+// scripts test` replays it. A deadline that was armed with the same key
+// stays armed, so one that passed while the daemon was stopped still
+// fires. syncTimers does not apply this rule to a ticket that a timer it
+// saw coming moved, so that a chain of deadlines that passed while the
+// daemon was stopped fires in full.
 //
 // NOTE: a ticket released after an unclaimed tier's deadline passed gets
 // no breach for that tier, because its timer was cancelled by the claim.
-func passedBeforeArmed(w, h *triage.Timer, lastEvent, now time.Time) bool {
+func passedBeforeArmed(w, h *triage.Timer, now time.Time) bool {
 	if h != nil && h.Key == w.Key {
 		return false
 	}
-	return !w.Due.After(now) && w.Due.After(lastEvent)
+	return !w.Due.After(now)
 }
 
 // desiredTimers returns the timers that t's state requires, by kind. A

@@ -487,3 +487,38 @@ func TestClaimOnImportedTicketArmsNoPastDeadline(t *testing.T) {
 		t.Errorf("breaches of an imported ticket = %+v, want none", got)
 	}
 }
+
+// TestImportedHistoryRecordsNoBreach imports a conversation whose first
+// customer message waited hours for a reply and which escalated near its
+// end, months before the clock's now. Its deadlines all passed before the
+// desk saw them, so no SLA breach is recorded and the ticket stays in the
+// queue its events put it in, whatever order the lines arrive in, and
+// after a restart too.
+func TestImportedHistoryRecordsNoBreach(t *testing.T) {
+	d := newClockDesk(t, scriptBase.AddDate(0, 9, 0))
+	early := customer("c-first", 0, "hi")
+	furious := []triage.Event{
+		customer("c-first", 6*3600+5*60, "STILL NOT WORKING. This is useless!!!"),
+		customer("c-first", 6*3600+9*60, "Third time I ask, absolutely terrible service!!!"),
+		customer("c-first", 6*3600+10*60, "I want to speak to a manager now"),
+	}
+	ingest(t, d.e, append([]triage.Event{early}, furious...)...)
+	late := make([]triage.Event, 0, 4)
+	for _, ev := range append([]triage.Event{early}, furious...) {
+		ev.Conversation = "c-last"
+		late = append(late, ev)
+	}
+	ingest(t, d.e, late[1:]...)
+	ingest(t, d.e, late[0])
+	d.restart(d.clock.Now().Add(time.Hour))
+
+	for _, id := range []string{"T-1", "T-2"} {
+		tk, records := ticketOf(t, d.e, id)
+		if n := len(recordsOfKind(records, triage.KindSLABreached)); n != 0 {
+			t.Errorf("%s: %d SLA breaches recorded from imported history, want none", id, n)
+		}
+		if tk.Queue != triage.QueueSenior || tk.Priority != triage.PriorityHigh {
+			t.Errorf("%s: queue %s priority %s, want senior high as escalated", id, tk.Queue, tk.Priority)
+		}
+	}
+}
