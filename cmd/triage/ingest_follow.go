@@ -113,7 +113,8 @@ func saveFollowState(statePath string, st ingest.FollowState) error {
 
 // followFile sends the events of a growing file until ctx ends. The
 // position is saved only after the daemon acknowledged every event before
-// it, so a restart neither skips nor repeats an event. An event sent
+// it, so a restart skips no event, and after a clean stop sends none
+// twice. An event sent
 // again after a crash between the acknowledgement and the save has the
 // same id and is skipped by the daemon as a duplicate.
 func followFile(ctx context.Context, s *sender, path string, opts ingest.Options, cfg followConfig) error {

@@ -18,6 +18,11 @@ import (
 // when no update woke it, in case an entry was added without one.
 const outboxPoll = time.Second
 
+// outboxReadBatch is how many entries one read transaction of the outbox
+// stream takes. Entries are sent after the transaction ends, so that a
+// slow client never holds a read transaction open.
+const outboxReadBatch = 1000
+
 // MaxAckIDs is the most ids one acknowledgement request may carry.
 const MaxAckIDs = 10000
 
@@ -38,7 +43,7 @@ func (s *Server) registerOutbox() {
 }
 
 // handleReply stores an agent's reply in the conversation and the outbox,
-// under the caller's name, and answers with the outbox entry.
+// under the caller's name, and responds with the outbox entry.
 func (s *Server) handleReply(w http.ResponseWriter, r *http.Request) {
 	id := normalizeTicketID(r.PathValue("id"))
 	var body ReplyBody
@@ -66,7 +71,7 @@ func (s *Server) handleReply(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// handleAck acknowledges delivered outbox entries and answers with one
+// handleAck acknowledges delivered outbox entries and responds with one
 // result per id.
 func (s *Server) handleAck(w http.ResponseWriter, r *http.Request) {
 	var body AckBody
@@ -139,15 +144,27 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	flusher := http.NewResponseController(w)
 	enc := json.NewEncoder(w)
+
 	after := q.after
 	send := func() error {
-		return s.engine.Outbox(after, func(e *triage.OutboxEntry) error {
-			after = e.ID
-			if q.conversations != nil && !q.conversations[e.Conversation] {
+		for {
+			entries, err := s.readOutbox(after, outboxReadBatch)
+			if err != nil {
+				return err
+			}
+			for _, e := range entries {
+				after = e.ID
+				if q.conversations != nil && !q.conversations[e.Conversation] {
+					continue
+				}
+				if err := enc.Encode(e); err != nil {
+					return nil // the client left
+				}
+			}
+			if len(entries) < outboxReadBatch {
 				return nil
 			}
-			return enc.Encode(e)
-		})
+		}
 	}
 	if err := send(); err != nil {
 		s.log.Error("read outbox", "err", err)
@@ -157,6 +174,7 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 	if !q.follow {
 		return
 	}
+
 	poll := time.NewTicker(outboxPoll)
 	defer poll.Stop()
 	keepalive := time.NewTicker(15 * time.Second)
@@ -190,4 +208,17 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// readOutbox returns at most limit pending entries after an id.
+func (s *Server) readOutbox(after uint64, limit int) ([]*triage.OutboxEntry, error) {
+	var entries []*triage.OutboxEntry
+	err := s.engine.Outbox(after, func(e *triage.OutboxEntry) error {
+		entries = append(entries, e)
+		if len(entries) >= limit {
+			return triage.ErrStop
+		}
+		return nil
+	})
+	return entries, err
 }

@@ -37,7 +37,7 @@ type RejectedPayload struct {
 }
 
 // keepRejected stores a rejected payload for review. A failure is logged
-// and otherwise ignored, because the delivery has been answered anyway.
+// and otherwise ignored, because the delivery gets its 422 response anyway.
 func (w *Webhook) keepRejected(delivery string, body []byte, reason error, now time.Time) {
 	kept := body
 	truncated := len(kept) > MaxRejectedBody
@@ -88,7 +88,7 @@ func (s *Server) registerWebhookReview() {
 	s.mux.HandleFunc("GET /v1/webhook/rejected", s.handleRejected)
 }
 
-// handleRejected answers with the kept rejected payloads, oldest first.
+// handleRejected responds with the kept rejected payloads, oldest first.
 func (s *Server) handleRejected(w http.ResponseWriter, r *http.Request) {
 	list := []RejectedPayload{}
 	err := s.engine.Store().View(func(tx triage.ReadTx) error {

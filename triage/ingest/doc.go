@@ -151,4 +151,21 @@
 // "event" field and no "at" field is Chatwoot, other JSON is native JSON
 // Lines. A first line that is the TWCS header row means FormatTWCS.
 // Anything else is an error that asks for an explicit format.
+//
+// # Following a growing file
+//
+// A Follower reads a file as tail -F does. Next returns each Item with the
+// FollowState to save once that Item and every one before it are handled,
+// and ErrNeedInput when the file has nothing new. Wait then blocks until it
+// has. A truncated file, or a new file renamed into place, is read from its
+// first byte by a new Reader. A transcript message that waits for
+// continuation lines is sent after FollowOptions.Quiet without a new line,
+// and a continuation line that arrives later is rejected. FollowOptions.Resume
+// skips the Items an earlier run handled when the file's size and the
+// fingerprint of its first FingerprintBytes bytes still match. The file is
+// still read from its start, so that headers and derived ids match the
+// earlier run. The TWCS CSV cannot be followed.
+//
+// A Reader over any source that returns ErrNeedInput returns it from Next
+// and can be called again when the source has more input.
 package ingest

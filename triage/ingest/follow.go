@@ -82,10 +82,10 @@ type FollowItem struct {
 	State FollowState
 }
 
-// Follower reads a file that grows, as tail -F does: it reads lines as
-// they are appended, and starts over from the first byte when the file is
-// truncated or replaced by a new file under the same path (rename and
-// recreate). Each such start is a new stream, read by a new Reader, so
+// Follower reads a file that grows, as tail -F does. It reads lines as
+// they are appended. When the file is truncated, or replaced by a new file
+// under the same path (rename and recreate), it starts over from the first
+// byte. Each such start is a new stream, read by a new Reader, so
 // derived ids count identical events from the start of that file only.
 //
 // A Follower reads the file from its start even when it resumes, so that
@@ -248,7 +248,7 @@ func (f *Follower) next() error {
 	return f.open()
 }
 
-// startReader creates the Reader once the format can be told.
+// startReader creates the Reader once the format can be detected.
 func (f *Follower) startReader() error {
 	if f.file == nil {
 		return nil
@@ -371,7 +371,8 @@ func (f *Follower) poll() (bool, error) {
 	return true, nil
 }
 
-// end finishes the current stream: its Reader sees the end of input.
+// end finishes the current stream, so that its Reader reaches the end of
+// input.
 func (f *Follower) end() {
 	f.ending = true
 	f.feed.closed = true

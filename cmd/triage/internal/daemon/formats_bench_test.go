@@ -164,4 +164,3 @@ func BenchmarkIngestFormats(b *testing.B) {
 		})
 	}
 }
-
