@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -292,5 +293,53 @@ func TestFollowRejectsTWCS(t *testing.T) {
 			t.Fatalf("detected TWCS gave %v, want an error naming TWCS", err)
 		}
 		return
+	}
+}
+
+func TestFollowLongLineInParts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.jsonl")
+	opts := followOpts(FormatJSONL)
+	opts.MaxLineBytes = 100
+	f, err := NewFollower(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// A line longer than the limit arrives in three writes, each read on
+	// its own; it is rejected once and the next line is taken.
+	long := jsonLine("c", 1, strings.Repeat("x", 150))
+	appendFile(t, path, long[:60])
+	expectNothing(t, f)
+	appendFile(t, path, long[60:120])
+	expectNothing(t, f)
+	appendFile(t, path, long[120:]+jsonLine("c", 2, "short"))
+	items := collect(t, f, 2)
+	if items[0].Err == nil || items[0].Line != 1 || !strings.Contains(items[0].Err.Reason, "longer than 100 bytes") {
+		t.Errorf("first item %+v, want line 1 rejected as too long", items[0])
+	}
+	if items[1].Event == nil || items[1].Event.Text != "short" || items[1].Line != 2 {
+		t.Errorf("second item %+v, want the short line 2", items[1])
+	}
+}
+
+func TestReaderNeedInputKeepsPartialLine(t *testing.T) {
+	src := &feed{}
+	r, err := NewReader(src, Options{Format: FormatJSONL, Source: "parts.jsonl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := jsonLine("c", 1, "hello")
+	src.buf = []byte(line[:20])
+	if _, err := r.Next(); !errors.Is(err, ErrNeedInput) {
+		t.Fatalf("Next on half a line: %v, want ErrNeedInput", err)
+	}
+	src.buf = append(src.buf, line[20:]...)
+	item, err := r.Next()
+	if err != nil || item.Event == nil || item.Event.Text != "hello" {
+		t.Fatalf("Next after the rest: %+v %v, want the event", item, err)
+	}
+	src.closed = true
+	if _, err := r.Next(); !errors.Is(err, io.EOF) {
+		t.Fatalf("Next after close: %v, want io.EOF", err)
 	}
 }
