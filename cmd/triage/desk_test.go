@@ -427,3 +427,34 @@ func TestDemoHeadlessEscalates(t *testing.T) {
 		t.Errorf("demo log not written under XDG_STATE_HOME: %v", err)
 	}
 }
+
+func TestTicketOutputIsInert(t *testing.T) {
+	d := startDesk(t)
+	line := `{"conversation":"c-bidi","at":"2026-03-02T14:00:00Z","role":"customer","type":"message","text":"refund ` +
+		"\u202e" + `evil` + "\u202c" + ` \u001b]0;title\u0007 now"}`
+	d.run(line+"\n", "ingest")
+	res := d.run("", "ticket", "1")
+	for _, bad := range []string{"\u202e", "\u202c", "\x1b", "\x07"} {
+		if strings.Contains(res.stdout, bad) {
+			t.Errorf("ticket output holds the raw control %q:\n%s", bad, res.stdout)
+		}
+	}
+	if !strings.Contains(res.stdout, "refund") {
+		t.Errorf("ticket output lacks the message:\n%s", res.stdout)
+	}
+	if res := d.run("", "ticket", "prn"); !strings.Contains(res.stderr, `"prn" not found`) || !strings.Contains(res.stderr, "T-12") {
+		t.Errorf("unknown ticket message = %q, want the id as typed and the id form", res.stderr)
+	}
+}
+
+func TestHistoryRangeChecked(t *testing.T) {
+	d := startDesk(t)
+	for _, args := range [][]string{
+		{"history", "--since", "2026-03-03", "--until", "2026-03-01"},
+		{"history", "--since", "200000d"},
+	} {
+		if res := d.run("", args...); res.code != exitUsage {
+			t.Errorf("%v: exit %d, want %d (%s)", args, res.code, exitUsage, res.stderr)
+		}
+	}
+}

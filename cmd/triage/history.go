@@ -53,6 +53,9 @@ and a CSV block of totals follow.`,
 			if q.Until, err = parseTimeOrAgo(until, now); err != nil {
 				return usageError{fmt.Errorf("invalid --until: %w", err)}
 			}
+			if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
+				return usageError{fmt.Errorf("--since %s is not before --until %s: swap them", since, until)}
+			}
 			if q.Kind != "" && !validKind(q.Kind) {
 				return usageError{fmt.Errorf("invalid --kind %q: use one of %s", q.Kind, strings.Join(kindNames(), ", "))}
 			}
@@ -152,6 +155,9 @@ func parseTimeOrAgo(s string, now time.Time) (time.Time, error) {
 	return now.Add(-d), nil
 }
 
+// maxLookBack bounds a duration back from now.
+const maxLookBack = 100 * 365 * 24 * time.Hour
+
 // parseLongDuration is time.ParseDuration with d and w units added.
 func parseLongDuration(s string) (time.Duration, error) {
 	var total time.Duration
@@ -168,6 +174,10 @@ func parseLongDuration(s string) (time.Duration, error) {
 		unit := 24 * time.Hour
 		if m[2] == "w" {
 			unit = 7 * 24 * time.Hour
+		}
+		// time.Duration holds about 292 years; a longer span is a typo.
+		if n*float64(unit) > float64(maxLookBack) {
+			return 0, fmt.Errorf("%s%s is longer than %d years", m[1], m[2], int(maxLookBack.Hours()/24/365))
 		}
 		total += time.Duration(n * float64(unit))
 		rest = rest[len(m[0]):]

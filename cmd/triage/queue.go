@@ -13,6 +13,7 @@ import (
 
 	"github.com/triagedesk/triage/triage"
 	"github.com/triagedesk/triage/triage/client"
+	"github.com/triagedesk/triage/tui"
 )
 
 func newQueueCommand() *cobra.Command {
@@ -105,14 +106,12 @@ func formatAge(d time.Duration) string {
 	return fmt.Sprintf("%dd", int(d.Hours()/24))
 }
 
-// oneLine flattens whitespace and control characters and cuts s to n runes.
+// oneLine makes s safe to print on a terminal, flattens its whitespace and
+// cuts it to n runes.
 func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)), " ")
+	// The console's sanitiser makes every control inert, bidi overrides
+	// included; line breaks and tabs it keeps become spaces here.
+	s = strings.Join(strings.Fields(tui.Sanitize(s)), " ")
 	runes := []rune(s)
 	if len(runes) > n {
 		return string(runes[:n-1]) + "…"

@@ -300,7 +300,10 @@ func normalizeTicketID(id string) string {
 	if _, err := strconv.Atoi(id); err == nil {
 		return "T-" + id
 	}
-	return strings.ToUpper(id[:min(2, len(id))]) + id[min(2, len(id)):]
+	if rest, ok := strings.CutPrefix(id, "t-"); ok {
+		return "T-" + rest
+	}
+	return id
 }
 
 func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request) {
@@ -324,7 +327,7 @@ func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request) {
 		})
 	})
 	if errors.Is(err, triage.ErrNotFound) {
-		writeError(w, http.StatusNotFound, fmt.Errorf("ticket %s not found", id))
+		writeError(w, http.StatusNotFound, fmt.Errorf("ticket %q not found: ticket ids look like T-12 (or 12); list them with triage queue --all", r.PathValue("id")))
 		return
 	}
 	if err != nil {

@@ -160,3 +160,11 @@ func TestLeadOnlyRoutesRejectAgents(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeTicketID(t *testing.T) {
+	for in, want := range map[string]string{"12": "T-12", "T-12": "T-12", "t-12": "T-12", "prn": "prn", "g1": "g1"} {
+		if got := normalizeTicketID(in); got != want {
+			t.Errorf("normalizeTicketID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
