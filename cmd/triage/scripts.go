@@ -296,7 +296,8 @@ editor setting may carry arguments, such as "code --wait"; it runs
 through sh. On save the document is validated; when it is invalid, the
 editor opens again with the problems as "# " comment lines at the top,
 until the document is valid or the editor quits without a change. Quitting
-without a change prints "edit cancelled, no change" and saves nothing.`,
+without a change prints "edit cancelled, no change", saves nothing and exits
+0; quitting on a reopened invalid version saves nothing and exits 5.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c := client.New(socketPath())
@@ -344,6 +345,11 @@ func editDocument(ctx context.Context, c *client.Client, doc *triage.Document, c
 			return fmt.Errorf("read edited file: %w", err)
 		}
 		if string(edited) == shown {
+			if shown != doc.Body {
+				// The editor quit on the reopened invalid version.
+				return withExit(exitInvalid, fmt.Errorf("edit abandoned: the invalid version of %s was not saved; %s is unchanged at version %d",
+					doc.Name, doc.Name, doc.Version))
+			}
 			fmt.Fprintln(os.Stderr, "edit cancelled, no change")
 			return nil
 		}

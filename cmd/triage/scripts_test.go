@@ -277,7 +277,7 @@ func TestScriptsEditWithoutChangeCancels(t *testing.T) {
 	}
 }
 
-func TestScriptsEditQuitAfterProblemCancels(t *testing.T) {
+func TestScriptsEditQuitAfterProblemFails(t *testing.T) {
 	d := startDesk(t)
 	edits := filepath.Join(d.dir, "edits")
 	if err := os.Mkdir(edits, 0o700); err != nil {
@@ -286,10 +286,10 @@ func TestScriptsEditQuitAfterProblemCancels(t *testing.T) {
 	// The second run leaves the reopened file as it is.
 	editor := fakeEditor(t, edits, brokenPolicy)
 	res := runTriage(t, append(d.env(), "VISUAL="+editor), "", "scripts", "edit", "default")
-	if res.code != 0 {
-		t.Fatalf("edit: exit %d\n%s", res.code, res.stderr)
+	if res.code != exitInvalid {
+		t.Fatalf("edit: exit %d, want %d\n%s", res.code, exitInvalid, res.stderr)
 	}
-	if !strings.Contains(res.stderr, "edit cancelled, no change") {
+	if !strings.Contains(res.stderr, "edit abandoned") || !strings.Contains(res.stderr, "not saved") {
 		t.Errorf("edit output = %q", res.stderr)
 	}
 	docs := decodeDocuments(t, d.run("", "scripts", "versions", "default", "--json").stdout)
