@@ -97,6 +97,12 @@ func InfoPath(database string) string { return database + ".info" }
 
 // Start opens the database, claims the socket and starts serving.
 func Start(cfg Config) (*Daemon, error) {
+	// Checked before the database is created, so that a mistyped path
+	// leaves nothing behind.
+	if len(cfg.Socket) > maxSocketPath {
+		return nil, fmt.Errorf("socket path %s is %d bytes long; Unix sockets allow at most %d: choose a shorter --socket or TRIAGE_SOCKET",
+			cfg.Socket, len(cfg.Socket), maxSocketPath)
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -285,6 +291,10 @@ func listenUnix(path, group string) (net.Listener, error) {
 	ln.(*net.UnixListener).SetUnlinkOnClose(false)
 	return ln, nil
 }
+
+// maxSocketPath is the longest Unix socket path Linux accepts: the 108
+// bytes of sun_path less the terminating NUL.
+const maxSocketPath = 107
 
 // checkSocketFolder rejects a socket folder that others may write to,
 // where another user could replace the socket.

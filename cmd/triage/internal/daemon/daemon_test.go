@@ -160,3 +160,15 @@ func TestStopTellsSubscribers(t *testing.T) {
 		t.Errorf("notices = %q, want the stop notice once", notices)
 	}
 }
+
+func TestLongSocketPathRejectedClearly(t *testing.T) {
+	dir := t.TempDir()
+	long := filepath.Join(dir, strings.Repeat("s", 120)+".sock")
+	_, err := Start(Config{Database: filepath.Join(dir, "t.db"), Socket: long})
+	if err == nil || !strings.Contains(err.Error(), "at most 107") {
+		t.Errorf("Start with a %d-byte socket path = %v, want an error naming the limit", len(long), err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "t.db")); !os.IsNotExist(err) {
+		t.Errorf("a database was created before the socket path was checked: %v", err)
+	}
+}
