@@ -150,6 +150,9 @@ func newModel(parent context.Context, opts Options) *Model {
 		viewport: viewport.New(0, 0),
 		loading:  true,
 	}
+	if incidents, ok := opts.Desk.(IncidentDesk); ok {
+		m.desk = incidentQueueDesk{Desk: opts.Desk, incidents: incidents}
+	}
 	m.historyDesk, _ = opts.Desk.(HistoryDesk)
 	m.scriptsDesk, _ = opts.Desk.(ScriptsDesk)
 	m.review.input.limit = triage.MaxReviewNote
@@ -410,6 +413,9 @@ func (m *Model) handleUpdate(msg updateMsg) tea.Cmd {
 			return tea.Batch(next, reload, m.loadDetail())
 		}
 		return tea.Batch(next, reload)
+	}
+	if _, ok := m.desk.(incidentQueueDesk); ok && u.Incident != nil {
+		m.applyIncident(u.Incident)
 	}
 	m.ingestTicket(u.Ticket, true)
 	return tea.Batch(next, m.refreshDetail(u))

@@ -122,7 +122,17 @@ func (q *queueList) count(t *triage.Ticket, delta int) {
 
 // listed reports whether a ticket belongs in the queue view: escalated and
 // claimed tickets, or every active ticket when all is set.
+//
+// Incident rows and their members are the exception: without all, an
+// incident's members are hidden behind its row, and with all the members
+// are listed and the row is not.
 func listed(t *triage.Ticket, all bool) bool {
+	if isIncidentRow(t) {
+		return !all && t.Status == triage.StatusEscalated
+	}
+	if !all && t.Incident != "" {
+		return false
+	}
 	if all {
 		return t.Status.Active()
 	}
