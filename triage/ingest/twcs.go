@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -178,7 +179,7 @@ func twcsTweetID(s string) (string, string) {
 	return strconv.FormatUint(uint64(f), 10), ""
 }
 
-// finish threads the rows into conversations and yields them in input
+// finish threads the rows into conversations and yields them in time
 // order.
 func (p *twcsParser) finish() {
 	if len(p.record) > 0 {
@@ -214,10 +215,19 @@ func (p *twcsParser) finish() {
 			}
 		}
 	}
-	roots := make(map[string]string, len(first))
+	// The CSV lists tweets by id, not by time. Each conversation's tweets
+	// are yielded in time order, so that the desk opens a ticket at its
+	// first tweet and scores the thread as it happened; rejections come
+	// first, in line order.
 	for _, row := range p.rows {
 		if row.reject != "" {
 			p.r.reject(row.line, row.field, row.reject)
+		}
+	}
+	sort.SliceStable(p.rows, func(i, j int) bool { return p.rows[i].at.Before(p.rows[j].at) })
+	roots := make(map[string]string, len(first))
+	for _, row := range p.rows {
+		if row.reject != "" {
 			continue
 		}
 		root := twcsRoot(row.id, parent, first, roots)

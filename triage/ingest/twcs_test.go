@@ -36,7 +36,14 @@ func TestTWCSThreadsByReplyLinks(t *testing.T) {
 			t.Errorf("%s: conversation %s, want %s", ev.ID, got, want[ev.ID])
 		}
 	}
-	second := events[1].Event
+	byID := make(map[string]Item, len(events))
+	for i, item := range events {
+		byID[item.Event.ID] = item
+		if i > 0 && item.Event.At.Before(events[i-1].Event.At) {
+			t.Errorf("%s at %s comes after %s at %s: want time order", item.Event.ID, item.Event.At, events[i-1].Event.ID, events[i-1].Event.At)
+		}
+	}
+	second := byID["twcs-2"].Event
 	if second.Text != "and how, \"exactly\"\nwould we do that" {
 		t.Errorf("quoted text = %q", second.Text)
 	}
@@ -46,11 +53,11 @@ func TestTWCSThreadsByReplyLinks(t *testing.T) {
 	if !second.At.Equal(time.Date(2017, 10, 31, 22, 11, 45, 0, time.UTC)) {
 		t.Errorf("at = %s", second.At)
 	}
-	if events[2].Line != 5 {
-		t.Errorf("third tweet on line %d, want 5 (the second spans lines 3 and 4)", events[2].Line)
+	if line := byID["twcs-3"].Line; line != 5 {
+		t.Errorf("third tweet on line %d, want 5 (the second spans lines 3 and 4)", line)
 	}
-	if events[0].Event.Role != triage.RoleAgent || events[0].Event.Customer != nil {
-		t.Errorf("outbound tweet: role %s, customer %+v", events[0].Event.Role, events[0].Event.Customer)
+	if first := byID["twcs-1"].Event; first.Role != triage.RoleAgent || first.Customer != nil {
+		t.Errorf("outbound tweet: role %s, customer %+v", first.Role, first.Customer)
 	}
 }
 
