@@ -194,6 +194,12 @@ func (b *batch) applyEvent(ev *triage.Event) (Result, error) {
 	}
 	stored := &triage.StoredEvent{Event: *ev, Seq: seq}
 	late := entry.conv.Events > 0 && ev.At.Before(entry.conv.LastAt)
+	// The ticket opened with the conversation's earliest event, even one
+	// that arrives late; its opened record keeps the time it was written
+	// with, because history is only appended to.
+	if ev.At.Before(entry.ticket.OpenedAt) {
+		entry.ticket.OpenedAt = ev.At
+	}
 	if late {
 		if err := b.tx.PutEvent(stored); err != nil {
 			return Result{}, abort("store event", err)

@@ -39,3 +39,23 @@ func TestTicketReasonsAreEvidence(t *testing.T) {
 		t.Errorf("after a calm turn reasons = %q, want the evidence kept: %q", calm.Reasons, angry.Reasons)
 	}
 }
+
+func TestLateEarlierEventMovesOpenedAt(t *testing.T) {
+	e := startEngine(t)
+	at := time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
+	msg := func(sec int) triage.Event {
+		return triage.Event{Conversation: "c-1", At: at.Add(time.Duration(sec) * time.Second),
+			Role: triage.RoleCustomer, Type: triage.TypeMessage, Text: "hello"}
+	}
+	ctx := context.Background()
+	if _, err := e.Ingest(ctx, []triage.Event{msg(60)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Ingest(ctx, []triage.Event{msg(0)}); err != nil {
+		t.Fatal(err)
+	}
+	tk, _ := ticketOf(t, e, "T-1")
+	if !tk.OpenedAt.Equal(at) {
+		t.Errorf("opened_at = %s, want the earliest event %s", tk.OpenedAt, at)
+	}
+}
