@@ -66,6 +66,8 @@ type ReplyRequest struct {
 	// reply before it is stored. The outbox entry keeps the text as
 	// written, because that is what the customer must receive, until
 	// the entry is acknowledged.
+	// NOTE: an erasure request (Engine.Forget) does not remove pending
+	// outbox entries of the customer's conversations yet.
 	Redact func(*triage.Event)
 }
 
