@@ -246,3 +246,62 @@ func TestIngestReplyWritesOwnConversations(t *testing.T) {
 		t.Errorf("second run printed %d entries, want the %d still pending", len(again), len(lines))
 	}
 }
+
+func TestIngestFollowReplyBothWays(t *testing.T) {
+	d := startDesk(t)
+	path := d.dir + "/bridge.jsonl"
+	appendFile(t, path, "")
+	f := startFollowerPiped(t, d, "--reply", path)
+
+	appendFile(t, path, signInTurn+"\n")
+	script := decodeOutbox(t, f.out.next(t, f.stderr))[0]
+	if script.Conversation != "c-sign" || script.Role != "bot" {
+		t.Fatalf("first reply line %+v, want the script's message to c-sign", script)
+	}
+	if res := d.run("", "reply", script.Ticket, "An agent is here"); res.code != 0 {
+		t.Fatalf("reply exit %d: %s", res.code, res.stderr)
+	}
+	for {
+		l := decodeOutbox(t, f.out.next(t, f.stderr))[0]
+		if l.Text == "An agent is here" {
+			if l.Role != "agent" || l.Conversation != "c-sign" {
+				t.Errorf("agent reply line %+v", l)
+			}
+			break
+		}
+	}
+	if code := f.stop(syscall.SIGTERM); code != 0 {
+		t.Errorf("follower exit %d after SIGTERM\n%s", code, f.stderr)
+	}
+}
+
+// pipedFollower is an ingest --follow whose stdout is read line by line.
+type pipedFollower struct {
+	*follower
+	out *lineReader
+}
+
+func startFollowerPiped(t *testing.T, d *desk, args ...string) *pipedFollower {
+	t.Helper()
+	f := &follower{t: t, stderr: &bytes.Buffer{}, exited: make(chan error, 1)}
+	all := append([]string{"ingest", "--follow", "--poll", "10ms", "--flush-after", "100ms"}, args...)
+	f.cmd = exec.Command(triageBin, all...)
+	f.cmd.Env = d.env()
+	f.cmd.Stderr = f.stderr
+	stdout, err := f.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	out := readLines(stdout)
+	go func() { f.exited <- f.cmd.Wait() }()
+	t.Cleanup(func() {
+		if f.cmd.ProcessState == nil {
+			_ = f.cmd.Process.Kill()
+			<-f.exited
+		}
+	})
+	return &pipedFollower{follower: f, out: out}
+}
