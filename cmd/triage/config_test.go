@@ -444,3 +444,46 @@ func TestConfigSchemaListsEveryKey(t *testing.T) {
 		}
 	}
 }
+
+func TestServeSeedsFirstStartDocuments(t *testing.T) {
+	dir := shortTempDir(t)
+	socket := filepath.Join(dir, "t.sock")
+	writeConfig(t, dir, strings.Join([]string{
+		"database: t.db",
+		"socket: " + socket,
+		"first_start:",
+		"  escalation: {frustration_threshold: 0.65, consecutive_turns: 3}",
+		"  sla:",
+		"    high: {first_response: 45m, next_response: 3 business hours}",
+		"",
+	}, "\n"))
+	env := configEnv(dir)
+	d := &desk{t: t, dir: dir, socket: socket, stderr: &bytes.Buffer{}}
+	d.cmd = exec.Command(triageBin, "serve")
+	d.cmd.Env = env
+	d.cmd.Stderr = d.stderr
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	d.exited = make(chan error, 1)
+	go func() { d.exited <- d.cmd.Wait() }()
+	t.Cleanup(d.stop)
+	waitForDaemon(t, d)
+
+	policy := runTriage(t, env, "", "scripts", "show", "default", "--kind", "escalation-policy")
+	if policy.code != 0 {
+		t.Fatalf("scripts show default: exit %d\n%s", policy.code, policy.stderr)
+	}
+	for _, want := range []string{"when: frustration >= 0.65\n    for_turns: 3\n", "at or above 0.65 on 3 consecutive customer turns"} {
+		if !strings.Contains(policy.stdout, want) {
+			t.Errorf("stored policy lacks %q:\n%s", want, policy.stdout)
+		}
+	}
+	sla := runTriage(t, env, "", "scripts", "show", "standard", "--kind", "sla")
+	if sla.code != 0 {
+		t.Fatalf("scripts show standard: exit %d\n%s", sla.code, sla.stderr)
+	}
+	if !strings.Contains(sla.stdout, "high: {first_response: 45m, next_response: 3 business hours}") {
+		t.Errorf("stored SLA lacks the configured high targets:\n%s", sla.stdout)
+	}
+}

@@ -150,6 +150,12 @@ func runDaemon(cmd *cobra.Command, s *config.Settings) error {
 	if err := loadSecrets(s, &cfg); err != nil {
 		return err
 	}
+	if cfg.SeedPolicy, err = s.FirstStart.PolicyYAML(); err != nil {
+		return err
+	}
+	if cfg.SeedSLA, err = s.FirstStart.SLAYAML(); err != nil {
+		return err
+	}
 	d, err := daemon.Start(cfg)
 	if err != nil {
 		if errors.Is(err, daemon.ErrBusy) {

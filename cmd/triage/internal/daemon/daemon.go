@@ -59,6 +59,11 @@ type Config struct {
 	WebhookListen      string
 	WebhookSecret      []byte
 	WebhookAllowRemote bool
+	// SeedPolicy and SeedSLA, when set, are the escalation policy and SLA
+	// stored on the first start of a new database in place of the
+	// built-in ones.
+	SeedPolicy string
+	SeedSLA    string
 }
 
 // ErrBusy means another daemon already holds the database or the socket.
@@ -159,6 +164,10 @@ func (d *Daemon) start() error {
 	}
 	if now != nil {
 		d.log.Warn("the daemon's clock is set for a test", "env", TestNowEnv, "now", now())
+	}
+	if err := d.seedDocuments(); err != nil {
+		_ = ln.Close()
+		return err
 	}
 	eng, err := engine.New(d.db, engine.Options{Logger: d.log.With("part", "engine"), Now: now})
 	if err != nil {
