@@ -120,6 +120,9 @@ func (e *Engine) forget(tx triage.ErasureTx, b *batch, match triage.CustomerMatc
 		}
 	}
 	dropFromBatch(b, convs, tickets)
+	if err := forgetInIncidents(tx, tickets); err != nil {
+		return err
+	}
 
 	entry, err := json.Marshal(sum)
 	if err != nil {
