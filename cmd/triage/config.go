@@ -170,7 +170,7 @@ func newConfigSchemaCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "schema",
 		Short: "Print the JSON Schema of the configuration file",
-		Long: `Print the JSON Schema (draft 2020-12) of the configuration file on stdout.
+		Long: `Print the JSON Schema (draft-07) of the configuration file on stdout.
 Save it and name it in the file's first line so that editors with a YAML
 language server complete and check the keys:
 

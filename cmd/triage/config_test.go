@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triagedesk/triage/cmd/triage/internal/config"
 	"github.com/triagedesk/triage/triage/client"
 )
 
@@ -290,7 +292,7 @@ func TestConfigInvalidEnvIsUsageError(t *testing.T) {
 	}
 }
 
-func TestServeRefusesInvalidConfig(t *testing.T) {
+func TestServeRejectsInvalidConfig(t *testing.T) {
 	dir := shortTempDir(t)
 	socket := filepath.Join(dir, "t.sock")
 	path := writeConfig(t, dir, "socket: "+socket+"\nretension: 30d\nlog:\n  format: yaml\n")
@@ -485,5 +487,27 @@ func TestServeSeedsFirstStartDocuments(t *testing.T) {
 	}
 	if !strings.Contains(sla.stdout, "high: {first_response: 45m, next_response: 3 business hours}") {
 		t.Errorf("stored SLA lacks the configured high targets:\n%s", sla.stdout)
+	}
+}
+
+func TestConfigDocsListEveryKey(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "operations.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, field := range config.Fields() {
+		if field.Env == "" {
+			continue
+		}
+		row := fmt.Sprintf("| `%s`", field.Key)
+		if !strings.Contains(string(doc), row) {
+			t.Errorf("docs/operations.md lacks a row for %s", field.Key)
+		}
+		if !strings.Contains(string(doc), "`"+field.Env+"`") {
+			t.Errorf("docs/operations.md lacks %s", field.Env)
+		}
+		if !strings.Contains(string(doc), "`--"+field.Flag+"`") {
+			t.Errorf("docs/operations.md lacks --%s", field.Flag)
+		}
 	}
 }

@@ -90,8 +90,8 @@ func databasePath() string {
 
 // socketPath resolves --socket, TRIAGE_SOCKET, the configuration file,
 // $XDG_RUNTIME_DIR and the folder of the database, in that order. A
-// relative XDG_RUNTIME_DIR is ignored, as the XDG base directory
-// specification asks.
+// relative XDG_RUNTIME_DIR is ignored, because the XDG base directory
+// specification ignores relative paths.
 func socketPath() string {
 	return clientSettings().Socket
 }

@@ -72,8 +72,8 @@ type Target string
 // values from the environment or flags as other.
 //
 // Checks that depend on the machine (files, groups, whether an address is
-// loopback) are made here only for values from the file; for values from
-// the environment or flags the daemon makes them as it starts.
+// loopback) are made here only for values from the file. The daemon makes
+// them for values from the environment or flags as it starts.
 func (s *Settings) Check() (file *scripts.ValidationError, other error) {
 	c := &checker{s: s}
 	c.check()

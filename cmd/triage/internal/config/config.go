@@ -11,9 +11,9 @@ import (
 )
 
 // File is the configuration file's content. The json tags name the keys of
-// the YAML file; env and flag name the environment variable and the flag of
-// `triage serve` that override a key. A flag tag ending in ",negate" is a
-// boolean flag that sets the key to false.
+// the YAML file. The env and flag tags name the environment variable and
+// the flag of `triage serve` that override a key. A flag tag ending in
+// ",negate" is a boolean flag that sets the key to false.
 type File struct {
 	Database    string   `json:"database,omitempty" env:"TRIAGE_DB" flag:"db" jsonschema_description:"Database file. Default: $XDG_DATA_HOME/triage/triage.db."`
 	Socket      string   `json:"socket,omitempty" env:"TRIAGE_SOCKET" flag:"socket" jsonschema_description:"Unix socket of the local API. Default: $XDG_RUNTIME_DIR/triage/triage.sock, or triage.sock beside the database when XDG_RUNTIME_DIR is unset."`

@@ -6,12 +6,12 @@ import (
 	"github.com/invopop/jsonschema"
 )
 
-// SchemaID is the $id of the configuration file's JSON Schema.
-const SchemaID = "https://triagedesk.github.io/triage/config.schema.json"
-
-// Schema returns the JSON Schema (draft 2020-12) of the configuration
-// file, reflected from File. Every key is optional and unknown keys are
-// not allowed, as in the daemon's own reading of the file.
+// Schema returns the JSON Schema of the configuration file, reflected
+// from File. Every key is optional and unknown keys are not allowed, as in
+// the daemon's own reading of the file. The schema declares draft-07
+// because the YAML language server reads drafts up to 7; the reflector
+// emits only keywords that draft-07 has, since it inlines every type
+// instead of using $defs.
 func Schema() ([]byte, error) {
 	r := &jsonschema.Reflector{
 		// Nothing is required: a missing key keeps its default.
@@ -20,7 +20,7 @@ func Schema() ([]byte, error) {
 		ExpandedStruct:             true,
 	}
 	s := r.Reflect(&File{})
-	s.ID = SchemaID
+	s.Version = "http://json-schema.org/draft-07/schema#"
 	s.Title = "triage configuration file"
 	s.Description = "Settings of triage serve. Environment variables (TRIAGE_*) and flags override them."
 	return json.MarshalIndent(s, "", "  ")

@@ -12,7 +12,7 @@ import (
 	"github.com/triagedesk/triage/scripts"
 )
 
-// SourceKind says which layer a setting's value came from.
+// SourceKind is the layer that a setting's value came from.
 type SourceKind string
 
 // The layers, from lowest to highest precedence.
@@ -23,7 +23,7 @@ const (
 	FromFlag    SourceKind = "flag"
 )
 
-// Source is where one setting's effective value came from.
+// Source is the origin of one setting's effective value.
 type Source struct {
 	Kind SourceKind
 	// Name is the file path, the environment variable or the flag
@@ -196,8 +196,8 @@ func (s *Settings) SetFlag(flag string, value any) bool {
 
 // ResolvePaths fills the path defaults that depend on the environment: the
 // database under dataHome, and the socket under runtimeDir, or beside the
-// database when runtimeDir is empty or relative, as the XDG base directory
-// specification asks.
+// database when runtimeDir is empty or relative, because the XDG base
+// directory specification ignores relative paths.
 func (s *Settings) ResolvePaths(dataHome, runtimeDir string) {
 	if s.Database == "" {
 		s.Database = filepath.Join(dataHome, "triage", "triage.db")

@@ -7,8 +7,8 @@ import (
 
 // suggest returns the key most likely meant by an unknown key name found
 // in the section prefix of type t, or "" when none is close. A key of the
-// same section is returned by its name; a key elsewhere, for example
-// "secret_file" written at the top level, by its dotted key.
+// same section is returned by its name. A key elsewhere, for example
+// "secret_file" written at the top level, is returned by its dotted key.
 func suggest(t reflect.Type, prefix, name string) string {
 	want := normalize(name)
 	limit := max(2, len(want)/3)
