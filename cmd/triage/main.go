@@ -112,6 +112,7 @@ configuration failed validation.`,
 		newVersionCommand(),
 		newManCommand(),
 		newScriptsCommand(),
+		newConfigCommand(),
 	)
 	return root
 }

@@ -22,10 +22,7 @@ var (
 	flagConfig string
 )
 
-// addPathFlags adds the global path flags, and the config command that
-// shows how they and the configuration file resolve.
 func addPathFlags(root *cobra.Command) {
-	root.AddCommand(newConfigCommand())
 	root.PersistentFlags().StringVar(&flagDB, "db", "", "database file (default $TRIAGE_DB, else the configuration file's database, else $XDG_DATA_HOME/triage/triage.db)")
 	root.PersistentFlags().StringVar(&flagSocket, "socket", "", "daemon socket (default $TRIAGE_SOCKET, else the configuration file's socket, else $XDG_RUNTIME_DIR/triage/triage.sock, else beside the database)")
 	root.PersistentFlags().StringVar(&flagConfig, "config", "", "configuration file (default $TRIAGE_CONFIG, else $XDG_CONFIG_HOME/triage/config.yaml when it exists)")
