@@ -165,7 +165,9 @@ func TestWebhookSignedDeliveryIsStoredRedacted(t *testing.T) {
 	if ev.Text != "still broken, mail me at [email]!!" {
 		t.Errorf("stored text = %q, want the address redacted", ev.Text)
 	}
-	if ev.Customer == nil || strings.Contains(ev.Customer.Email, "ada") || strings.Contains(ev.Customer.Name, "Ada") {
+	// A hex hash may hold "ada" by chance, so look for what only the
+	// address and the name have.
+	if ev.Customer == nil || strings.ContainsAny(ev.Customer.Email, "@.") || strings.Contains(ev.Customer.Name, "Ada") {
 		t.Errorf("stored customer = %+v, want hashed identity", ev.Customer)
 	}
 	if ev.Customer != nil && !strings.HasPrefix(ev.Customer.Email, "h-") {
