@@ -321,7 +321,22 @@ func signals(t *triage.Ticket, ev *triage.Event, turn sentiment.Turn) scripts.Si
 	if t.LastAgentAt != nil {
 		sig.MinutesSinceAgentReply = ev.At.Sub(*t.LastAgentAt).Minutes()
 	}
+	sig.Channel = eventChannel(ev)
 	return sig
+}
+
+// eventChannel returns the channel a source names in an event's
+// "channel" field, such as "chat", "email" or "twitter", or "".
+func eventChannel(ev *triage.Event) string {
+	raw, ok := ev.Extra["channel"]
+	if !ok {
+		return ""
+	}
+	var channel string
+	if json.Unmarshal(raw, &channel) != nil {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSpace(channel))
 }
 
 // applyPolicy evaluates the escalation policy for a customer turn and

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -300,5 +301,30 @@ func TestReplayForceStartsScript(t *testing.T) {
 	}
 	if st := forced.Ticket.ScriptState; st == nil || st.Name != "failing" || st.Version != 3 || st.Step != "ask" {
 		t.Errorf("forced script state = %+v, want failing version 3 in step ask", st)
+	}
+}
+
+func TestScriptTakesTicketsOfItsChannel(t *testing.T) {
+	e := startEngine(t)
+	social := `kind: troubleshooting
+name: social
+trigger: {channels: [twitter]}
+steps:
+  - {name: a, wait: none, on: [{when: "true", hand_to_human: {queue: social, reason: public complaint}}]}
+`
+	if _, err := e.PutDocument(context.Background(), ScriptKind, "social", []byte(social), "lead", scriptBase, ""); err != nil {
+		t.Fatal(err)
+	}
+	tweet := customer("c-tweet", 0, "my order never arrived")
+	tweet.Extra = map[string]json.RawMessage{"channel": json.RawMessage(`"Twitter"`)}
+	chat := customer("c-chat", 0, "my order never arrived")
+	ingest(t, e, tweet, chat)
+	fromTwitter, _ := ticketOf(t, e, "T-1")
+	if fromTwitter.Script != "social" || fromTwitter.Queue != "social" {
+		t.Errorf("tweet ticket: script %q queue %q, want the social script's hand-over", fromTwitter.Script, fromTwitter.Queue)
+	}
+	fromChat, _ := ticketOf(t, e, "T-2")
+	if fromChat.Script == "social" {
+		t.Errorf("chat ticket was taken by the twitter-only script")
 	}
 }
