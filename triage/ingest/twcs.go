@@ -237,7 +237,7 @@ func (p *twcsParser) finish() {
 			At:           row.at,
 			Type:         triage.TypeMessage,
 			Text:         row.text,
-			Extra:        map[string]json.RawMessage{},
+			Extra:        map[string]json.RawMessage{"channel": jsonString("twitter")},
 		}
 		if row.inbound {
 			ev.Role = triage.RoleCustomer
