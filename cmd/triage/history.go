@@ -1,17 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/triagedesk/triage/triage"
@@ -200,8 +202,27 @@ type recordWriter struct {
 	format string
 	json   *json.Encoder
 	csv    *csv.Writer
-	table  *tabwriter.Writer
-	count  int
+	table  *bufio.Writer
+	// reasonWidth is how many characters of the reason fit in a table row.
+	reasonWidth int
+	count       int
+}
+
+// historyRow lays out one table row in fixed-width columns, so that rows
+// print as they stream instead of waiting for the widest value.
+const historyRow = "%-20s  %-8s  %-12s  %-8s  %-8s  %-11s  %-10s  %s\n"
+
+// historyFixedWidth is the width of every column but the reason.
+const historyFixedWidth = 20 + 8 + 12 + 8 + 8 + 11 + 10 + 7*2
+
+// tableReasonWidth fits the reason column to the terminal on stdout, or
+// gives it 70 characters when stdout is not a terminal.
+func tableReasonWidth() int {
+	width, _, err := term.GetSize(os.Stdout.Fd())
+	if err != nil || width <= 0 {
+		return 70
+	}
+	return max(20, width-historyFixedWidth)
 }
 
 var historyColumns = []string{"at", "ticket", "conversation", "kind", "queue", "priority", "reason", "frustration", "agent", "script", "script_version"}
@@ -222,9 +243,10 @@ func newRecordWriter(w io.Writer, format string, header bool) (*recordWriter, er
 			return nil, err
 		}
 	case "table":
-		rw.table = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		rw.table = bufio.NewWriter(w)
+		rw.reasonWidth = tableReasonWidth()
 		if header {
-			fmt.Fprintln(rw.table, "AT\tTICKET\tKIND\tQUEUE\tPRIORITY\tFRUSTRATION\tAGENT\tREASON")
+			fmt.Fprintf(rw.table, historyRow, "AT", "TICKET", "KIND", "QUEUE", "PRIORITY", "FRUSTRATION", "AGENT", "REASON")
 		}
 	default:
 		return nil, fmt.Errorf("invalid --format %q: use table, json or csv", format)
@@ -252,8 +274,8 @@ func (rw *recordWriter) write(e *triage.HistoryEntry) error {
 	if frustration == "" {
 		frustration = "-"
 	}
-	_, err := fmt.Fprintf(rw.table, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.At.UTC().Format(time.RFC3339), r.Ticket, r.Kind,
-		r.Queue, r.Priority, frustration, agent, oneLine(r.Reason, 70))
+	_, err := fmt.Fprintf(rw.table, historyRow, r.At.UTC().Format(time.RFC3339), oneLine(r.Ticket, 8), r.Kind,
+		oneLine(r.Queue, 8), r.Priority, frustration, oneLine(agent, 10), oneLine(r.Reason, rw.reasonWidth))
 	return err
 }
 
@@ -263,9 +285,6 @@ func (rw *recordWriter) close() error {
 		rw.csv.Flush()
 		return rw.csv.Error()
 	case "table":
-		if rw.count == 0 {
-			return nil
-		}
 		return rw.table.Flush()
 	}
 	return nil
