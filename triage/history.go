@@ -102,10 +102,9 @@ func RuleOf(rec *Record) string {
 }
 
 // ScriptOf returns "NAME vVERSION" for the script or policy document
-// that made a record, or "(none)".
-//
-// NOTE: records do not carry the script step yet, so escalations are
-// grouped per script version, not per step.
+// that made a record, followed by " step STEP" when a script step made
+// it, or "(none)". The step is read from the reason, which the engine
+// writes as "script NAME version N step STEP ...".
 func ScriptOf(rec *Record) string {
 	if rec.Script == nil || *rec.Script == "" {
 		return "(none)"
@@ -113,5 +112,16 @@ func ScriptOf(rec *Record) string {
 	if rec.ScriptVersion == nil {
 		return *rec.Script
 	}
-	return fmt.Sprintf("%s v%d", *rec.Script, *rec.ScriptVersion)
+	out := fmt.Sprintf("%s v%d", *rec.Script, *rec.ScriptVersion)
+	prefix := fmt.Sprintf("script %s version %d step ", *rec.Script, *rec.ScriptVersion)
+	if i := strings.Index(rec.Reason, prefix); i >= 0 {
+		step := rec.Reason[i+len(prefix):]
+		if end := strings.IndexAny(step, ": "); end >= 0 {
+			step = step[:end]
+		}
+		if step != "" {
+			out += " step " + step
+		}
+	}
+	return out
 }
