@@ -7,7 +7,7 @@ DATA    ?= ../shared/data
 # Seconds each fuzz target runs in `make test` (longer in `make fuzz`).
 FUZZTIME ?= 10s
 
-.PHONY: build test vet unit fuzz-short fuzz demo bench eval clean
+.PHONY: build test vet unit fuzz-short fuzz demo bench eval clean test-e2e-race
 
 build:
 	$(GO) build -o $(BIN) ./cmd/triage
@@ -19,6 +19,11 @@ vet:
 
 unit:
 	$(GO) test -race -timeout 15m ./...
+
+# The end-to-end tests with the daemon binary itself built with -race:
+# about ten times slower than in `make test`.
+test-e2e-race:
+	TRIAGE_E2E_RACE=1 $(GO) test -race -timeout 30m ./cmd/triage
 
 # Each fuzz target runs for FUZZTIME without -race, one at a time, because
 # `go test -fuzz` accepts a single target per run.
