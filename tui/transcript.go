@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,6 +40,12 @@ func renderTranscript(d *triage.TicketDetail, width int, loc *time.Location, st 
 	if messages == 0 {
 		lines = append(lines, st.Dim.Render("no messages yet"))
 	}
+	if d.Ticket != nil && d.Ticket.ScriptState != nil {
+		lines = append(lines, "", st.Section.Render("Script"))
+		for _, line := range renderScriptPath(d.Ticket.ScriptState, loc) {
+			lines = append(lines, wrapHanging(line, width, 2, 4)...)
+		}
+	}
 	lines = append(lines, "", st.Section.Render("History"))
 	if len(d.History) == 0 {
 		lines = append(lines, st.Dim.Render("no history records"))
@@ -49,6 +56,45 @@ func renderTranscript(d *triage.TicketDetail, width int, loc *time.Location, st 
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// renderScriptPath describes a ticket's way through its troubleshooting
+// script: the script version, the steps in the order the ticket reached
+// them, where it stands now, and what the script said at each step.
+func renderScriptPath(ss *triage.ScriptState, loc *time.Location) []string {
+	head := fmt.Sprintf("%s v%d", sanitizeLine(ss.Name), ss.Version)
+	if len(ss.Keywords) > 0 {
+		quoted := make([]string, len(ss.Keywords))
+		for i, k := range ss.Keywords {
+			quoted[i] = strconv.Quote(sanitizeLine(k))
+		}
+		head += " · took the ticket on " + strings.Join(quoted, ", ")
+	}
+	var path []string
+	add := func(step string) {
+		if step != "" && (len(path) == 0 || path[len(path)-1] != step) {
+			path = append(path, step)
+		}
+	}
+	for _, msg := range ss.Messages {
+		add(sanitizeLine(msg.Step))
+	}
+	add(sanitizeLine(ss.Step))
+	state := "now at " + sanitizeLine(ss.Step)
+	switch {
+	case ss.LimitReached:
+		state = "stopped at " + sanitizeLine(ss.Step) + ": too many transitions on one event"
+	case ss.Finished:
+		state = "finished at " + sanitizeLine(ss.Step)
+	case ss.TimeoutAt != nil:
+		state += ", waiting for a reply until " + ss.TimeoutAt.In(loc).Format("15:04:05")
+	}
+	lines := []string{head, "path: " + strings.Join(path, " → ") + " (" + state + ")"}
+	for _, msg := range ss.Messages {
+		lines = append(lines, fmt.Sprintf("%s %s %s: %s", msg.At.In(loc).Format("15:04:05"),
+			sanitizeLine(msg.Step), sanitizeLine(msg.Kind), sanitizeLine(msg.Text)))
+	}
+	return lines
 }
 
 // renderEvent renders one message or closing event, and for a customer
