@@ -18,6 +18,7 @@ type keyMap struct {
 	Resolve    key.Binding
 	Warranted  key.Binding
 	Unwarrant  key.Binding
+	Reply      key.Binding
 	ToggleAll  key.Binding
 	History    key.Binding
 	Scripts    key.Binding
@@ -32,6 +33,9 @@ type keyMap struct {
 	Help       key.Binding
 	Quit       key.Binding
 	inputFocus bool
+	// replying is set while the reply box has focus: enter is a new line
+	// there, not save.
+	replying bool
 	// view is the view the bindings are set for; it picks the short help.
 	view view
 }
@@ -51,6 +55,7 @@ func defaultKeyMap() keyMap {
 		Resolve:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resolve")),
 		Warranted: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "warranted")),
 		Unwarrant: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "not warranted")),
+		Reply:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reply")),
 		ToggleAll: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all/escalated")),
 		History:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
 		Scripts:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "scripts")),
@@ -74,20 +79,23 @@ type keyState struct {
 	view        view
 	hasHistory  bool
 	hasScripts  bool
+	hasReply    bool
 	scriptsPane scriptsPane
 	// inputFocus is set while a text input takes the keys.
 	inputFocus bool
+	replying   bool
 }
 
 // set enables the bindings that act in state s and disables the rest.
 func (k *keyMap) set(s keyState) {
 	all := []*key.Binding{
 		&k.Up, &k.Down, &k.Top, &k.Bottom, &k.PageUp, &k.PageDown, &k.Open, &k.Back,
-		&k.Claim, &k.Release, &k.Resolve, &k.Warranted, &k.Unwarrant, &k.ToggleAll,
+		&k.Claim, &k.Release, &k.Resolve, &k.Warranted, &k.Unwarrant, &k.Reply, &k.ToggleAll,
 		&k.History, &k.Scripts, &k.Range, &k.QueueOf, &k.KindOf, &k.Charts,
 		&k.Edit, &k.Versions, &k.Save, &k.Cancel, &k.Help,
 	}
 	k.inputFocus = s.inputFocus
+	k.replying = s.replying
 	k.view = s.view
 	if s.inputFocus {
 		for _, b := range all {
@@ -118,6 +126,7 @@ func (k *keyMap) set(s keyState) {
 		k.Resolve.SetEnabled(true)
 		k.Warranted.SetEnabled(s.hasHistory)
 		k.Unwarrant.SetEnabled(s.hasHistory)
+		k.Reply.SetEnabled(s.hasReply)
 	case viewHistory:
 		k.Back.SetEnabled(true)
 		k.Open.SetEnabled(true)
@@ -147,6 +156,9 @@ func (k *keyMap) set(s keyState) {
 
 // ShortHelp returns the bindings of the one-line help bar.
 func (k keyMap) ShortHelp() []key.Binding {
+	if k.replying {
+		return []key.Binding{k.Cancel, k.Quit}
+	}
 	if k.inputFocus {
 		return []key.Binding{k.Save, k.Cancel, k.Quit}
 	}
@@ -174,13 +186,16 @@ func (k keyMap) ShortHelp() []key.Binding {
 
 // FullHelp returns the columns of the full help shown after "?".
 func (k keyMap) FullHelp() [][]key.Binding {
+	if k.replying {
+		return [][]key.Binding{{k.Cancel, k.Quit}}
+	}
 	if k.inputFocus {
 		return [][]key.Binding{{k.Save, k.Cancel, k.Quit}}
 	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
 		{k.Open, k.ToggleAll, k.History, k.Scripts, k.Back},
-		{k.Claim, k.Release, k.Resolve, k.Warranted, k.Unwarrant},
+		{k.Claim, k.Release, k.Resolve, k.Reply, k.Warranted, k.Unwarrant},
 		{k.Range, k.QueueOf, k.KindOf, k.Charts, k.Edit, k.Versions},
 		{k.Help, k.Quit},
 	}

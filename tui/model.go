@@ -60,13 +60,17 @@ type Model struct {
 	// nil, which hides the views they serve.
 	historyDesk HistoryDesk
 	scriptsDesk ScriptsDesk
-	agent       string
-	now         func() time.Time
-	ctx         context.Context
-	cancel      context.CancelFunc
-	styles      Styles
-	keys        keyMap
-	help        help.Model
+	// replyDesk is desk when it sends replies, or nil, which hides the
+	// reply box.
+	replyDesk ReplyDesk
+	reply     replyState
+	agent     string
+	now       func() time.Time
+	ctx       context.Context
+	cancel    context.CancelFunc
+	styles    Styles
+	keys      keyMap
+	help      help.Model
 
 	width, height int
 	helpHeight    int
@@ -155,6 +159,7 @@ func newModel(parent context.Context, opts Options) *Model {
 	}
 	m.historyDesk, _ = opts.Desk.(HistoryDesk)
 	m.scriptsDesk, _ = opts.Desk.(ScriptsDesk)
+	m.replyDesk, _ = opts.Desk.(ReplyDesk)
 	m.review.input.limit = triage.MaxReviewNote
 	m.history.init()
 	m.queue.reset(nil)
@@ -218,6 +223,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case reviewLoadedMsg:
 		m.handleReviewLoaded(msg)
 		return m, nil
+	case replySentMsg:
+		return m, m.handleReplySent(msg)
 	case reviewSavedMsg:
 		m.handleReviewSaved(msg)
 		return m, nil
@@ -236,14 +243,16 @@ func (m *Model) syncKeys() {
 		view:        m.view,
 		hasHistory:  m.historyDesk != nil,
 		hasScripts:  m.scriptsDesk != nil,
+		hasReply:    m.replyDesk != nil,
 		scriptsPane: m.scripts.pane,
 		inputFocus:  m.inputFocused(),
+		replying:    m.reply.active,
 	})
 }
 
 // inputFocused reports whether a text input takes the keys.
 func (m *Model) inputFocused() bool {
-	return m.review.active
+	return m.review.active || m.reply.active
 }
 
 // shutdown closes the stream and cancels the requests in flight.

@@ -12,6 +12,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if m.review.active {
 		return m.handleReviewKey(msg)
 	}
+	if m.reply.active {
+		return m.handleReplyKey(msg)
+	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
 		m.shutdown()
@@ -106,6 +109,8 @@ func (m *Model) handleTicketKey(msg tea.KeyMsg) tea.Cmd {
 		return m.startAction(actionRelease)
 	case key.Matches(msg, m.keys.Resolve):
 		return m.startAction(actionResolve)
+	case key.Matches(msg, m.keys.Reply):
+		return m.startReply()
 	case key.Matches(msg, m.keys.Warranted):
 		return m.startReview(triage.VerdictWarranted)
 	case key.Matches(msg, m.keys.Unwarrant):

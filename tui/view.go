@@ -36,6 +36,9 @@ func (m *Model) View() string {
 		top = m.queueView()
 	}
 	bottom := m.statusLine() + "\n" + clip(m.helpView(), m.width)
+	if m.reply.active {
+		bottom = m.replyBox() + "\n" + bottom
+	}
 	gap := m.height - lipgloss.Height(top) - lipgloss.Height(bottom)
 	if gap > 0 {
 		top += strings.Repeat("\n", gap)
@@ -75,6 +78,9 @@ func (m *Model) helpView() string {
 
 // bottomLines is the height of the status line and the help bar.
 func (m *Model) bottomLines() int {
+	if m.reply.active {
+		return 1 + m.helpHeight + 1 + replyBoxLines
+	}
 	return 1 + m.helpHeight
 }
 
