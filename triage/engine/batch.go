@@ -163,6 +163,9 @@ func (b *batch) applyEvent(ev *triage.Event) (Result, error) {
 	if strings.IndexByte(ev.Conversation, 0) >= 0 || strings.IndexByte(ev.ID, 0) >= 0 {
 		return Result{ID: ev.ID, Status: StatusRejected, Error: "field \"conversation\" or \"id\": contains a NUL byte"}, nil
 	}
+	if err := b.joinSameCustomer(ev); err != nil {
+		return Result{}, err
+	}
 	if ev.ID == "" {
 		ev.ID = triage.DeriveID(ev, 0)
 	}

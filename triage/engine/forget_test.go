@@ -44,7 +44,9 @@ func TestForgetErasesOneCustomer(t *testing.T) {
 	var events []triage.Event
 	for c := range 20 {
 		for i := range 5 {
-			ev := triage.Event{Conversation: fmt.Sprintf("c-%d", c), At: at.Add(time.Duration(c*10+i) * time.Second),
+			// Conversations start ten minutes apart, so that each keeps its
+			// own ticket rather than joining the customer's previous one.
+			ev := triage.Event{Conversation: fmt.Sprintf("c-%d", c), At: at.Add(time.Duration(c)*10*time.Minute + time.Duration(i)*time.Second),
 				Role: triage.RoleCustomer, Type: triage.TypeMessage}
 			if c%4 == 0 {
 				ev.Customer = &triage.Customer{Name: "Quentin", Email: email}
@@ -231,7 +233,9 @@ func TestForgetWhileIngesting(t *testing.T) {
 	target := &triage.Customer{Email: "gone@example.com"}
 	var seed []triage.Event
 	for i := range 200 {
-		seed = append(seed, triage.Event{Conversation: fmt.Sprintf("gone-%d", i%10), At: at.Add(time.Duration(i) * time.Second),
+		// The customer's conversations start two minutes apart, so that
+		// each keeps its own ticket.
+		seed = append(seed, triage.Event{Conversation: fmt.Sprintf("gone-%d", i%10), At: at.Add(time.Duration(i%10)*2*time.Minute + time.Duration(i/10)*time.Second),
 			Role: triage.RoleCustomer, Type: triage.TypeMessage, Text: "erase me", Customer: target})
 	}
 	if _, err := e.Ingest(ctx, seed); err != nil {
