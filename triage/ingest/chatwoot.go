@@ -172,9 +172,27 @@ func (out *ChatwootPayload) readMessageEvent(fields map[string]json.RawMessage) 
 	if out.Updated {
 		ev.Extra = map[string]json.RawMessage{"edited": json.RawMessage("true")}
 	}
+	if channel := chatwootChannel(conv); channel != "" {
+		if ev.Extra == nil {
+			ev.Extra = map[string]json.RawMessage{}
+		}
+		ev.Extra["channel"] = jsonString(channel)
+	}
 	out.Role = ev.Role
 	out.Events = append(out.Events, *ev)
 	return nil
+}
+
+// chatwootChannel returns the conversation's channel in the form scripts
+// name it: Chatwoot's "Channel::WebWidget" becomes "webwidget", and
+// "Channel::Email" "email". It returns "" when the payload names none.
+func chatwootChannel(conv map[string]json.RawMessage) string {
+	name, reason := decodeString(conv["channel"])
+	if reason != "" {
+		return ""
+	}
+	name = strings.TrimPrefix(strings.TrimSpace(name), "Channel::")
+	return strings.ToLower(name)
 }
 
 // message maps one message object to an event, or returns why it yields

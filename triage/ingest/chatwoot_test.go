@@ -223,3 +223,20 @@ func TestParseChatwootNowStampsTyping(t *testing.T) {
 		t.Errorf("err = %v, want a FieldError on conversation", err)
 	}
 }
+
+func TestChatwootChannelKept(t *testing.T) {
+	lines := []string{
+		`{"event":"message_created","id":1,"content":"hi","created_at":1772460000,"message_type":"incoming","sender":{"id":7,"type":"contact"},"conversation":{"id":42,"channel":"Channel::WebWidget"}}`,
+		`{"event":"message_created","id":2,"content":"hi","created_at":1772460000,"message_type":"incoming","sender":{"id":8,"type":"contact"},"conversation":{"id":43}}`,
+	}
+	items := readAll(t, strings.Join(lines, "\n"), Options{Format: FormatChatwoot})
+	if len(items) != 2 || items[0].Event == nil || items[1].Event == nil {
+		t.Fatalf("items = %+v", items)
+	}
+	if got := string(items[0].Event.Extra["channel"]); got != `"webwidget"` {
+		t.Errorf("channel = %s, want \"webwidget\"", got)
+	}
+	if _, ok := items[1].Event.Extra["channel"]; ok {
+		t.Errorf("a conversation without a channel got one: %s", items[1].Event.Extra["channel"])
+	}
+}
