@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,12 +19,12 @@ import (
 
 // scoreLine is one line of `triage score` output.
 type scoreLine struct {
-	Conversation string             `json:"conversation,omitempty"`
-	At           string             `json:"at,omitempty"`
-	Text         string             `json:"text"`
-	Valence      float64            `json:"valence"`
-	Frustration  float64            `json:"frustration"`
-	Reasons      []sentiment.Reason `json:"reasons"`
+	Conversation string          `json:"conversation,omitempty"`
+	At           string          `json:"at,omitempty"`
+	Text         string          `json:"text"`
+	Valence      float64         `json:"valence"`
+	Frustration  float64         `json:"frustration"`
+	Reasons      []triage.Reason `json:"reasons"`
 }
 
 func newScoreCommand() *cobra.Command {
@@ -65,10 +66,13 @@ func scoreMessages(scorer *sentiment.Scorer, in io.Reader, enc *json.Encoder) er
 	sc.Buffer(make([]byte, 64<<10), triage.MaxTextLength+1)
 	for sc.Scan() {
 		text := sc.Text()
+		if strings.TrimSpace(text) == "" {
+			continue // a blank line is no message
+		}
 		m := scorer.Message(text)
 		var st sentiment.State
 		turn, _ := scorer.Observe(&st, sentiment.Event{Role: "customer", Kind: "message", Text: text})
-		if err := enc.Encode(scoreLine{Text: text, Valence: m.Valence, Frustration: turn.Frustration, Reasons: nonNil(turn.Reasons)}); err != nil {
+		if err := enc.Encode(scoreLine{Text: text, Valence: m.Valence, Frustration: turn.Frustration, Reasons: scoreReasons(turn.Reasons)}); err != nil {
 			return err
 		}
 	}
@@ -113,7 +117,7 @@ func scoreTranscript(scorer *sentiment.Scorer, in io.Reader, source string, enc 
 			continue
 		}
 		line := scoreLine{Conversation: ev.Conversation, At: ev.At.UTC().Format("2006-01-02T15:04:05Z07:00"), Text: ev.Text,
-			Valence: turn.Message.Valence, Frustration: turn.Frustration, Reasons: nonNil(turn.Reasons)}
+			Valence: turn.Message.Valence, Frustration: turn.Frustration, Reasons: scoreReasons(turn.Reasons)}
 		if err := enc.Encode(line); err != nil {
 			return err
 		}
@@ -124,9 +128,16 @@ func scoreTranscript(scorer *sentiment.Scorer, in io.Reader, source string, enc 
 	return nil
 }
 
-func nonNil(r []sentiment.Reason) []sentiment.Reason {
-	if r == nil {
-		return []sentiment.Reason{}
+// scoreReasons converts the scorer's reasons to the form the desk prints
+// everywhere, with lower-case JSON names.
+func scoreReasons(reasons []sentiment.Reason) []triage.Reason {
+	out := make([]triage.Reason, 0, len(reasons))
+	for _, r := range reasons {
+		reason := triage.Reason{Rule: r.Rule, Text: r.Text, Weight: r.Weight}
+		for _, sp := range r.Spans {
+			reason.Spans = append(reason.Spans, triage.Span{Start: sp.Start, End: sp.End})
+		}
+		out = append(out, reason)
 	}
-	return r
+	return out
 }
