@@ -458,3 +458,14 @@ func TestHistoryRangeChecked(t *testing.T) {
 		}
 	}
 }
+
+func TestIngestNothingReadableFails(t *testing.T) {
+	d := startDesk(t)
+	res := d.run("", "ingest", filepath.Join(d.dir, "missing.txt"))
+	if res.code != exitFailure {
+		t.Errorf("ingest of a missing file: exit %d, want %d\n%s", res.code, exitFailure, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "1 file unreadable") {
+		t.Errorf("summary = %q, want \"1 file unreadable\"", res.stderr)
+	}
+}

@@ -130,6 +130,9 @@ them with 'triage outbox ack'.`,
 			if !quiet {
 				fmt.Fprintln(os.Stderr, run.sum)
 			}
+			if run.sum.accepted+run.sum.duplicates+run.sum.rejected+run.sum.skipped == 0 && run.sum.unreadable > 0 {
+				return withExit(exitFailure, errors.New("no input could be read"))
+			}
 			if run.sum.rejected > 0 || run.sum.unreadable > 0 {
 				return withExit(exitRejected, errRejected)
 			}
@@ -242,7 +245,8 @@ func (s *ingestSummary) add(o *ingestSummary) {
 }
 
 func (s *ingestSummary) String() string {
-	out := fmt.Sprintf("ingest: %d accepted, %d duplicates skipped, %d rejected", s.accepted, s.duplicates, s.rejected)
+	out := fmt.Sprintf("ingest: %d accepted, %d %s skipped, %d rejected", s.accepted, s.duplicates,
+		plural(s.duplicates, "duplicate", "duplicates"), s.rejected)
 	if s.clashes > 0 {
 		out += fmt.Sprintf(", %d kept despite an id clash", s.clashes)
 	}
@@ -250,7 +254,7 @@ func (s *ingestSummary) String() string {
 		out += fmt.Sprintf(", %d skipped with no chat event", s.skipped)
 	}
 	if s.unreadable > 0 {
-		out += fmt.Sprintf(", %d files unreadable", s.unreadable)
+		out += fmt.Sprintf(", %d %s unreadable", s.unreadable, plural(s.unreadable, "file", "files"))
 	}
 	return out
 }
@@ -348,7 +352,12 @@ func ingestStream(ctx context.Context, s *sender, r io.Reader, opts ingest.Optio
 	s.source = opts.Source
 	reader, err := ingest.NewReader(r, opts)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", opts.Source, err)
+		// A reader's error names its source already.
+		if strings.HasPrefix(err.Error(), opts.Source+":") {
+			fmt.Fprintln(os.Stderr, err)
+		} else {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", opts.Source, err)
+		}
 		s.sum.rejected++
 		return nil
 	}
@@ -368,4 +377,12 @@ func ingestStream(ctx context.Context, s *sender, r io.Reader, opts ingest.Optio
 		}
 	}
 	return s.flush(ctx)
+}
+
+// plural returns one for a count of 1 and many otherwise.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
