@@ -77,14 +77,14 @@ func newCompactCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "compact",
 		Short: "Shrink the database file of a stopped daemon",
-		Long: `Rewrite the database into a new file without free pages and replace the
-old file with it. The daemon must be stopped: compact takes the
-database's file lock and fails while a daemon holds it. Sizes before and
-after go to stderr.`,
+		Long: `Rewrite the database into a new file without free pages and, once bbolt's
+consistency check of the new file passes, replace the old file with it.
+The daemon must be stopped: compact takes the database's file lock and
+fails while a daemon holds it. Sizes before and after go to stderr.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			path := databasePath()
-			before, after, err := store.Compact(path, store.Options{})
+			before, after, err := store.CompactFile(path, store.Options{})
 			if errors.Is(err, store.ErrLocked) {
 				return fmt.Errorf("%w\nstop the running `triage serve` first", err)
 			}
