@@ -44,6 +44,10 @@ type transcriptParser struct {
 
 	loc      *time.Location
 	fixedLoc bool // loc came from Options and headers do not change it
+	// badZoneLine is the line of an invalid "# timezone:" header that no
+	// valid one has replaced, or 0. Times without their own zone after it
+	// are rejected rather than read in the wrong zone.
+	badZoneLine int
 
 	headerConversation string
 	// conversation is the id given to the first event; later events get
@@ -209,9 +213,10 @@ func (p *transcriptParser) header(number int, key, value string) bool {
 		loc, reason := parseZone(value)
 		if reason != "" {
 			p.r.reject(number, "timezone", reason)
+			p.badZoneLine = number
 			return true
 		}
-		p.loc = loc
+		p.loc, p.badZoneLine = loc, 0
 	default:
 		return false
 	}
@@ -292,6 +297,10 @@ func (p *transcriptParser) timestamped(number int, line string) bool {
 // resolve returns the time of a timestamp, taking the date from the
 // "# date:" header or the last dated line when the timestamp has none.
 func (p *transcriptParser) resolve(st stamp) (time.Time, string) {
+	if p.badZoneLine != 0 && st.zone == nil {
+		return time.Time{}, fmt.Sprintf("the # timezone: header on line %d is invalid, so time %q cannot be placed: "+
+			"fix the header, or pass --tz", p.badZoneLine, st.text)
+	}
 	var at time.Time
 	if st.hasDate {
 		at = st.at(st.date, p.loc)

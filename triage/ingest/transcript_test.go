@@ -484,3 +484,24 @@ func TestTranscriptLongMessageRejected(t *testing.T) {
 		t.Errorf("second item rejected: %v", items[1].Err)
 	}
 }
+
+func TestTranscriptInvalidZoneHoldsTimes(t *testing.T) {
+	input := "# conversation: tz\n# timezone: Nowhere/Land\n# date: 2026-03-02\n[10:00:00] Customer: hi\n" +
+		"# timezone: Europe/Berlin\n[10:05:00] Customer: still there\n"
+	items := readAll(t, input, Options{})
+	var rejected []int
+	var accepted []*triage.Event
+	for _, item := range items {
+		if item.Err != nil {
+			rejected = append(rejected, item.Line)
+			continue
+		}
+		accepted = append(accepted, item.Event)
+	}
+	if len(rejected) != 2 || rejected[0] != 2 || rejected[1] != 4 {
+		t.Errorf("rejected lines %v, want the bad header (2) and the time after it (4)", rejected)
+	}
+	if len(accepted) != 1 || !accepted[0].At.Equal(time.Date(2026, 3, 2, 9, 5, 0, 0, time.UTC)) {
+		t.Errorf("accepted %+v, want only the line after the valid header, at 09:05 UTC", accepted)
+	}
+}
