@@ -437,7 +437,7 @@ func (b *batch) flush() error {
 		if err := b.tx.PutTicket(entry.ticket); err != nil {
 			return abort("store ticket", err)
 		}
-		if err := b.syncTimers(entry.ticket, entry.conv.LastAt); err != nil {
+		if err := b.syncTimers(entry.ticket); err != nil {
 			return err
 		}
 		b.updates = append(b.updates, triage.Update{Ticket: entry.ticket.Clone()})

@@ -180,15 +180,7 @@ func (b *batch) resyncTimers(ctx context.Context) error {
 			entry.dirty = true
 			continue
 		}
-		conv, err := b.tx.Conversation(t.Conversation)
-		if err != nil {
-			return abort("load conversation "+t.Conversation, err)
-		}
-		var lastEvent time.Time
-		if conv != nil {
-			lastEvent = conv.LastAt
-		}
-		if err := b.syncTimers(t, lastEvent); err != nil {
+		if err := b.syncTimers(t); err != nil {
 			return err
 		}
 	}

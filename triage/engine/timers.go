@@ -287,7 +287,7 @@ func unclaimedKey(escalatedAt time.Time, tier int) string {
 // syncTimers arms, moves or cancels the stored timers of t so that they
 // match the timers its state requires. A timer whose identity already fired is
 // not armed again.
-func (b *batch) syncTimers(t *triage.Ticket, _ time.Time) error {
+func (b *batch) syncTimers(t *triage.Ticket) error {
 	if b.replay != nil {
 		return nil
 	}
