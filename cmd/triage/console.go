@@ -25,7 +25,7 @@ func newConsoleCommand() *cobra.Command {
 transcript and the reasons behind each score, and claim, release and
 resolve. NO_COLOR turns colour off.
 
-When no daemon answers on the socket, the console starts one in-process on
+When no daemon responds on the socket, the console starts one in-process on
 the default database and serves the same socket, so other commands and
 consoles can connect to it. It logs to $XDG_STATE_HOME/triage/console.log
 and stops when this console quits. --no-start exits with status 4 instead.`,
@@ -47,7 +47,7 @@ and stops when this console quits. --no-start exits with status 4 instead.`,
 			return runConsole(cmd.Context(), c)
 		},
 	}
-	cmd.Flags().BoolVar(&noStart, "no-start", false, "exit with status 4 when no daemon answers, instead of starting one")
+	cmd.Flags().BoolVar(&noStart, "no-start", false, "exit with status 4 when no daemon responds, instead of starting one")
 	return cmd
 }
 
@@ -69,9 +69,9 @@ func startConsoleDaemon() (stop func(), err error) {
 	})
 	if err != nil {
 		logFile.Close()
-		return nil, fmt.Errorf("no daemon answered, and starting one failed: %w", err)
+		return nil, fmt.Errorf("no daemon responded, and starting one failed: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "triage: no daemon answered on %s; started one in this console on %s (log: %s). It stops when you quit.\n",
+	fmt.Fprintf(os.Stderr, "triage: no daemon responded on %s; started one in this console on %s (log: %s). It stops when you quit.\n",
 		d.Socket(), databasePath(), filepath.Join(stateDir(), "console.log"))
 	return func() {
 		if err := d.Stop(); err != nil {

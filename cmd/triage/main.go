@@ -83,7 +83,7 @@ One daemon (triage serve) owns the database; every other command is its
 client over a Unix socket.
 
 Exit status: 0 success, 1 failure, 2 usage error, 3 some input was rejected
-(the rest was taken), 4 no daemon answers on the socket, 5 a script or
+(the rest was taken), 4 no daemon responds on the socket, 5 a script or
 configuration failed validation.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -162,13 +162,13 @@ func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, info)
 }
 
-// IngestResult is the answer for one line of an ingest request.
+// IngestResult is the result for one line of an ingest request.
 type IngestResult struct {
 	Line int `json:"line"`
 	engine.Result
 }
 
-// handleEvents takes JSON Lines events and answers, after they are
+// handleEvents takes JSON Lines events and responds, after they are
 // durable, one JSON line per input line in order.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	reader := bufio.NewReaderSize(r.Body, 64<<10)
@@ -230,7 +230,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, fmt.Errorf("ingest: %w", err))
 		return
 	}
-	// Fill in the engine's answers for the lines that reached it.
+	// Fill in the engine's results for the lines that reached it.
 	next := 0
 	for i := range results {
 		if next < len(lines) && results[i].Line == lines[next] && results[i].Status == "" {

@@ -82,7 +82,7 @@ func LoadTokenFile(path string) ([]Token, error) {
 		return nil, fmt.Errorf("read token file: %w", err)
 	}
 	if len(tokens) == 0 {
-		return nil, fmt.Errorf("token file %s holds no token", path)
+		return nil, fmt.Errorf("token file %s contains no token: add a line NAME ROLE TOKEN", path)
 	}
 	return tokens, nil
 }
@@ -149,7 +149,7 @@ func (s *Server) identity(r *http.Request) Identity {
 	return Identity{Name: name, Role: role}
 }
 
-// requireLead answers 403 and returns false unless the caller is a lead.
+// requireLead responds 403 and returns false unless the caller is a lead.
 func (s *Server) requireLead(w http.ResponseWriter, r *http.Request, action string) (Identity, bool) {
 	id := s.identity(r)
 	if id.Role != RoleLead {

@@ -19,8 +19,8 @@ import (
 	"github.com/triagedesk/triage/triage/api"
 )
 
-// ErrNoDaemon means nothing answered on the socket.
-var ErrNoDaemon = errors.New("no triage daemon answers")
+// ErrNoDaemon means no daemon accepted a connection on the socket.
+var ErrNoDaemon = errors.New("no triage daemon responds")
 
 // Client is a connection to one daemon. It is safe for concurrent use.
 type Client struct {
@@ -57,7 +57,7 @@ func (c *Client) WithAgent(name string) *Client {
 // Socket returns the socket path the client dials.
 func (c *Client) Socket() string { return c.socket }
 
-// APIError is an error answer from the daemon.
+// APIError is an error response from the daemon.
 type APIError struct {
 	Status  int
 	Message string
@@ -154,7 +154,7 @@ func (c *Client) action(ctx context.Context, id, action string) (*triage.Ticket,
 	defer resp.Body.Close()
 	var t triage.Ticket
 	if err := json.NewDecoder(resp.Body).Decode(&t); err != nil {
-		return nil, fmt.Errorf("decode %s answer: %w", action, err)
+		return nil, fmt.Errorf("decode %s response: %w", action, err)
 	}
 	return &t, nil
 }
@@ -202,7 +202,7 @@ func (c *Client) Ingest(ctx context.Context, events []triage.Event) ([]api.Inges
 		results = append(results, r)
 	}
 	if len(results) != len(events) {
-		return results, fmt.Errorf("daemon answered %d of %d events", len(results), len(events))
+		return results, fmt.Errorf("daemon returned results for %d of %d events", len(results), len(events))
 	}
 	return results, nil
 }

@@ -161,8 +161,8 @@ func (e *Engine) Hub() *Hub { return e.hub }
 func (e *Engine) Store() triage.Store { return e.store }
 
 // Run is the single writer. It returns when ctx is done, after committing
-// and answering every request it had taken. The work channel is unbuffered,
-// so a request is either taken by Run or answered with ErrStopped.
+// and replying to every request it had taken. The work channel is unbuffered,
+// so a request is either taken by Run or fails with ErrStopped.
 //
 // Before it takes any request, Run fires the timers that fell due while
 // the engine was stopped. It then runs the timer scheduler beside it
@@ -209,7 +209,7 @@ func (e *Engine) collect(first *request) []*request {
 	return batch
 }
 
-// commit applies requests in one transaction, answers them once it is
+// commit applies requests in one transaction, replies to them once it is
 // durable, and then publishes the changes.
 func (e *Engine) commit(reqs []*request) {
 	var b *batch
@@ -283,7 +283,7 @@ func (e *Engine) submit(ctx context.Context, r *request) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	// Once taken, the request is answered even if ctx ends, so that the
+	// Once taken, the request gets its reply even if ctx ends, so that the
 	// caller never reports as lost an event that was committed.
 	<-r.reply
 	return r.err

@@ -26,7 +26,7 @@ import (
 	"github.com/triagedesk/triage/triage/engine"
 )
 
-// Config says where the daemon keeps its database and socket.
+// Config is where the daemon keeps its database and socket, and how it serves.
 type Config struct {
 	Database string
 	Socket   string
@@ -245,7 +245,7 @@ func (d *Daemon) TCPAddr() string {
 }
 
 // listenUnix claims a Unix socket with mode 0600, or 0660 in group when
-// group is set. A leftover socket file is removed only when nothing answers
+// group is set. A leftover socket file is removed only when nothing accepts connections
 // on it.
 func listenUnix(path, group string) (net.Listener, error) {
 	folderMode, socketMask := os.FileMode(0o700), 0o177
@@ -268,7 +268,7 @@ func listenUnix(path, group string) (net.Listener, error) {
 		conn, dialErr := net.DialTimeout("unix", path, time.Second)
 		if dialErr == nil {
 			_ = conn.Close()
-			return nil, fmt.Errorf("%w: a daemon answers on socket %s", ErrBusy, path)
+			return nil, fmt.Errorf("%w: a daemon accepts connections on socket %s; stop it or choose another --socket", ErrBusy, path)
 		}
 		if err := os.Remove(path); err != nil {
 			return nil, fmt.Errorf("remove stale socket %s: %w", path, err)
