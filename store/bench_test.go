@@ -13,32 +13,16 @@ import (
 
 	"github.com/triagedesk/triage/store"
 	"github.com/triagedesk/triage/triage"
+	"github.com/triagedesk/triage/triage/storetest"
 )
 
 var benchBase = time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
 
-// eventLines returns n native JSON Lines events spread over 500
-// conversations, a quarter of them typing events, one event every 10ms.
+// eventLines returns storetest.BenchEvents(n) as JSON Lines.
 func eventLines(n int) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
-	rng := rand.New(rand.NewPCG(7, 7))
-	for i := range n {
-		e := triage.Event{
-			ID:           fmt.Sprintf("e-%d", i),
-			Conversation: fmt.Sprintf("c-%d", rng.IntN(500)),
-			At:           benchBase.Add(time.Duration(i) * 10 * time.Millisecond),
-			Role:         triage.RoleCustomer,
-			Type:         triage.TypeMessage,
-			Text:         "I have been waiting for my refund for two weeks and it is still not working!!",
-		}
-		switch i % 4 {
-		case 1:
-			e.Role = triage.RoleAgent
-			e.Text = "Sorry to hear that, let me check your order."
-		case 2:
-			e.Type, e.Text = triage.TypeTyping, ""
-		}
+	for _, e := range storetest.BenchEvents(n) {
 		if err := enc.Encode(e); err != nil {
 			panic(err)
 		}

@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,36 +13,11 @@ import (
 
 	"github.com/triagedesk/triage/triage"
 	"github.com/triagedesk/triage/triage/client"
+	"github.com/triagedesk/triage/triage/storetest"
 )
 
-var benchBase = time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC)
-
-// benchEvents returns n events spread over 500 conversations, a quarter
-// of them typing events and a quarter agent replies, one every 10ms: the
-// same mix as the store's batch-write floor benchmark.
-func benchEvents(n int) []triage.Event {
-	rng := rand.New(rand.NewPCG(7, 7))
-	events := make([]triage.Event, n)
-	for i := range events {
-		e := triage.Event{
-			ID:           fmt.Sprintf("e-%d", i),
-			Conversation: fmt.Sprintf("c-%d", rng.IntN(500)),
-			At:           benchBase.Add(time.Duration(i) * 10 * time.Millisecond),
-			Role:         triage.RoleCustomer,
-			Type:         triage.TypeMessage,
-			Text:         "I have been waiting for my refund for two weeks and it is still not working!!",
-		}
-		switch i % 4 {
-		case 1:
-			e.Role = triage.RoleAgent
-			e.Text = "Sorry to hear that, let me check your order."
-		case 2:
-			e.Type, e.Text = triage.TypeTyping, ""
-		}
-		events[i] = e
-	}
-	return events
-}
+// benchEvents returns the event mix of the store's write floor benchmark.
+func benchEvents(n int) []triage.Event { return storetest.BenchEvents(n) }
 
 func startBenchDaemon(b *testing.B) *Daemon {
 	b.Helper()
