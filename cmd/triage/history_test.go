@@ -17,25 +17,14 @@ import (
 	"time"
 
 	"github.com/triagedesk/triage/triage"
+	"github.com/triagedesk/triage/triage/datasets"
 )
 
-// twcsHistoryDir finds the graded TWCS dialogues: TRIAGE_TESTDATA, else
-// ../shared/data beside the repository. It skips the test when they are
-// absent and fails it when CI=true.
+// twcsHistoryDir finds a public data set with datasets.Dir: it skips the test
+// when the set is absent and fails it when CI=true.
 func twcsHistoryDir(t *testing.T) string {
 	t.Helper()
-	root := os.Getenv("TRIAGE_TESTDATA")
-	if root == "" {
-		root = filepath.Join("..", "..", "..", "shared", "data")
-	}
-	dir := filepath.Join(root, "twcs-frustration-intensity")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("test data %s is missing and CI=true: %v", dir, err)
-		}
-		t.Skipf("test data %s is missing: %v", dir, err)
-	}
-	return dir
+	return datasets.Dir(t, "twcs-frustration-intensity")
 }
 
 var twcsGrades = regexp.MustCompile(`\s*\{[^{}]*\}\s*$`)

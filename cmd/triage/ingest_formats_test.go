@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,7 +23,7 @@ func TestIngestRedactsBeforeStorage(t *testing.T) {
 }
 
 func TestIngestTWCSThroughDaemon(t *testing.T) {
-	path := filepath.Join(cmdDataDir(t, "twcs-head-threads"), "twcs_head_tweet_ids_1-289.csv")
+	path := filepath.Join(testDataDir(t, "twcs-head-threads"), "twcs_head_tweet_ids_1-289.csv")
 	d := startDesk(t)
 	res := d.run("", "ingest", path)
 	if res.code != 0 || !strings.Contains(res.stderr, "201 accepted") {
@@ -39,7 +38,7 @@ func TestIngestTWCSThroughDaemon(t *testing.T) {
 }
 
 func TestIngestChatwootSamples(t *testing.T) {
-	root := cmdDataDir(t, "chat-exports")
+	root := testDataDir(t, "chat-exports")
 	paths, _ := filepath.Glob(filepath.Join(root, "chatwoot-webhooks-*", "*.json*"))
 	if len(paths) != 10 {
 		t.Fatalf("found %d Chatwoot files, want 10", len(paths))
@@ -54,23 +53,4 @@ func TestIngestChatwootSamples(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
 		}
 	}
-}
-
-// cmdDataDir returns a real data set under $TRIAGE_TESTDATA or
-// ../shared/data beside the repository; it skips the test when the set
-// is absent and fails it when CI=true.
-func cmdDataDir(t *testing.T, name string) string {
-	t.Helper()
-	root := os.Getenv("TRIAGE_TESTDATA")
-	if root == "" {
-		root = filepath.Join("..", "..", "..", "shared", "data")
-	}
-	dir := filepath.Join(root, name)
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real data set %s is missing: %v", dir, err)
-		}
-		t.Skipf("real data set %s is missing; set TRIAGE_TESTDATA", dir)
-	}
-	return dir
 }

@@ -11,25 +11,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/triagedesk/triage/triage/datasets"
 )
 
-// testDataDir finds the public data sets: TRIAGE_TESTDATA, else
-// ../shared/data beside the repository. It skips the test when they are
-// absent, and fails it when CI=true, where they must be present.
+// testDataDir finds a public data set with datasets.Dir: it skips the test
+// when the set is absent and fails it when CI=true.
 func testDataDir(t *testing.T, set string) string {
 	t.Helper()
-	root := os.Getenv("TRIAGE_TESTDATA")
-	if root == "" {
-		root = filepath.Join("..", "..", "..", "shared", "data")
-	}
-	dir := filepath.Join(root, set)
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("data set %s is missing at %s (set TRIAGE_TESTDATA): %v", set, dir, err)
-		}
-		t.Skipf("data set %s not found at %s; set TRIAGE_TESTDATA to run this test", set, dir)
-	}
-	return dir
+	return datasets.Dir(t, set)
 }
 
 // gradedDialogue is one customer-support dialogue whose customer turns

@@ -10,26 +10,15 @@ import (
 	"time"
 
 	"github.com/triagedesk/triage/sentiment"
+	"github.com/triagedesk/triage/triage/datasets"
 	"github.com/triagedesk/triage/triage/ingest"
 )
 
-// dataDir returns a real data set under $TRIAGE_TESTDATA or ../shared/data
-// beside the repository. It skips the test when the set is absent, and
-// fails it when CI=true.
+// dataDir finds a public data set with datasets.Dir: it skips the test
+// when the set is absent and fails it when CI=true.
 func dataDir(t *testing.T, name string) string {
 	t.Helper()
-	root := os.Getenv("TRIAGE_TESTDATA")
-	if root == "" {
-		root = filepath.Join("..", "..", "..", "shared", "data")
-	}
-	dir := filepath.Join(root, name)
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real data set %s is missing: %v", dir, err)
-		}
-		t.Skipf("real data set %s is missing; set TRIAGE_TESTDATA to the data directory", dir)
-	}
-	return dir
+	return datasets.Dir(t, name)
 }
 
 // readTweets returns the text of every tweet in a TWCS CSV.
