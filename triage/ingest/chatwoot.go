@@ -524,14 +524,17 @@ func unixSeconds(s string) (time.Time, string) {
 // chatwootParser reads Chatwoot webhook payloads: one JSON object a line,
 // or pretty-printed objects that span lines, one after another.
 type chatwootParser struct {
-	r          *Reader
-	buf        []byte
-	start      int // line where buf starts
-	depth      int
-	inString   bool
-	escaped    bool
-	discarding bool // an over-long payload is skipped to its end
-	lastAt     time.Time
+	r     *Reader
+	buf   []byte
+	start int // line where buf starts
+	// lineNumbers are the input lines buf holds, in order. A line the
+	// Reader rejected (a NUL byte) is not among them, so they may skip.
+	lineNumbers []int
+	depth       int
+	inString    bool
+	escaped     bool
+	discarding  bool // an over-long payload is skipped to its end
+	lastAt      time.Time
 	// messages maps a message's original event id to the id and text of
 	// the latest version read, so that message_updated payloads that do
 	// not change the text are duplicates.
@@ -557,9 +560,11 @@ func (p *chatwootParser) parse(number int, text []byte) {
 			return
 		}
 		p.start = number
+		p.lineNumbers = append(p.lineNumbers[:0], number)
 		p.depth, p.inString, p.escaped = 0, false, false
 	} else if !p.discarding {
 		p.buf = append(p.buf, '\n')
+		p.lineNumbers = append(p.lineNumbers, number)
 	}
 	complete := p.scan(text)
 	if !p.discarding {
@@ -620,7 +625,9 @@ func (p *chatwootParser) payload(data []byte) {
 		if errors.As(json.Unmarshal(data, new(any)), &syntax) && bytes.IndexByte(data, '\n') >= 0 {
 			// Point at the line and column of a payload that spans lines.
 			before := data[:min(int(syntax.Offset), len(data))]
-			line += bytes.Count(before, []byte{'\n'})
+			if i := bytes.Count(before, []byte{'\n'}); i < len(p.lineNumbers) {
+				line = p.lineNumbers[i]
+			}
 			column := len(before) - bytes.LastIndexByte(before, '\n') - 1
 			reason = fmt.Sprintf("invalid JSON at column %d: %s", max(column, 1), syntax.Error())
 		}
