@@ -52,20 +52,13 @@ func (b *phraseBook) sources() map[string][]string {
 	return out
 }
 
-// lookup returns the compiled phrases for the given sources.
-func (b *phraseBook) lookup(sources []string) ([]phrase, error) {
-	list := make([]phrase, 0, len(sources))
-	for _, s := range sources {
-		p, ok := b.byText[s]
-		if !ok {
-			var err error
-			if p, err = compilePhrase(s); err != nil {
-				return nil, err
-			}
-		}
-		list = append(list, p)
+// phrase returns the compiled phrase for one source, compiling a source
+// that no document named.
+func (b *phraseBook) phrase(source string) (phrase, error) {
+	if p, ok := b.byText[source]; ok {
+		return p, nil
 	}
-	return list, nil
+	return compilePhrase(source)
 }
 
 // compileCondition compiles an entry's value as a boolean expression over

@@ -81,31 +81,37 @@ type textWord struct {
 }
 
 // splitWords breaks text into lower-case words of letters, digits and
-// inner apostrophes.
+// inner apostrophes. Each word is a slice of the lowered text.
 func splitWords(text string) []textWord {
 	var words []textWord
-	var cur strings.Builder
+	lower := normalizeApostrophes(strings.ToLower(text))
 	clause := true
-	flush := func() {
-		w := strings.Trim(cur.String(), "'")
-		cur.Reset()
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		w := strings.Trim(lower[start:end], "'")
+		start = -1
 		if w != "" {
 			words = append(words, textWord{text: w, clauseStart: clause})
 			clause = false
 		}
 	}
-	for _, r := range normalizeApostrophes(strings.ToLower(text)) {
+	for i, r := range lower {
 		switch {
 		case isWordRune(r):
-			cur.WriteRune(r)
+			if start < 0 {
+				start = i
+			}
 		case unicode.IsSpace(r) && r != '\n' && r != '\r':
-			flush()
+			flush(i)
 		default:
-			flush()
+			flush(i)
 			clause = true
 		}
 	}
-	flush()
+	flush(len(lower))
 	return words
 }
 
@@ -136,21 +142,29 @@ var negationBridges = map[string]bool{
 // contain. With skipNegated, a phrase that a negation covers does not
 // count.
 func findPhrase(words []textWord, list []phrase, skipNegated bool) (string, bool) {
-	for _, p := range list {
-		for start := 0; start+len(p.words) <= len(words); start++ {
-			if matchesAt(words, start, p) && !(skipNegated && negated(words, start)) {
-				matched := make([]string, len(p.words))
-				for i := range matched {
-					matched[i] = words[start+i].text
-				}
-				return strings.Join(matched, " "), true
-			}
+	for i := range list {
+		if matched, ok := matchPhrase(words, &list[i], skipNegated); ok {
+			return matched, true
 		}
 	}
 	return "", false
 }
 
-func matchesAt(words []textWord, start int, p phrase) bool {
+// matchPhrase returns the words where p first occurs in words.
+func matchPhrase(words []textWord, p *phrase, skipNegated bool) (string, bool) {
+	for start := 0; start+len(p.words) <= len(words); start++ {
+		if matchesAt(words, start, p) && !(skipNegated && negated(words, start)) {
+			matched := make([]string, len(p.words))
+			for i := range matched {
+				matched[i] = words[start+i].text
+			}
+			return strings.Join(matched, " "), true
+		}
+	}
+	return "", false
+}
+
+func matchesAt(words []textWord, start int, p *phrase) bool {
 	for i, w := range p.words {
 		if !w.matches(words[start+i].text) {
 			return false

@@ -91,20 +91,54 @@ func (m *phraseMatcher) mentions(args ...any) (bool, error) {
 }
 
 func (m *phraseMatcher) find(args []any, skipNegated bool) (bool, error) {
-	var sources []string
+	// Every argument is checked before any is matched, so that a bad
+	// phrase is reported whatever the message says.
+	if _, err := eachSource(args, func(s string) (bool, error) {
+		_, err := m.book.phrase(s)
+		return false, err
+	}); err != nil {
+		return false, err
+	}
+	if !m.split {
+		m.words, m.split = splitWords(m.text), true
+	}
+	return eachSource(args, func(s string) (bool, error) {
+		p, err := m.book.phrase(s)
+		if err != nil {
+			return false, err
+		}
+		words, found := matchPhrase(m.words, &p, skipNegated)
+		if found {
+			m.matched = append(m.matched, words)
+		}
+		return found, nil
+	})
+}
+
+// eachSource calls fn with every phrase source that the arguments of
+// says() or mentions() hold, in order, until fn returns true or an error.
+func eachSource(args []any, fn func(string) (bool, error)) (bool, error) {
 	for _, arg := range args {
 		switch a := arg.(type) {
 		case string:
-			sources = append(sources, a)
+			if done, err := fn(a); done || err != nil {
+				return done, err
+			}
 		case []string:
-			sources = append(sources, a...)
+			for _, s := range a {
+				if done, err := fn(s); done || err != nil {
+					return done, err
+				}
+			}
 		case []any:
 			for _, item := range a {
 				s, ok := item.(string)
 				if !ok {
 					return false, fmt.Errorf("says() takes phrases, not %T", item)
 				}
-				sources = append(sources, s)
+				if done, err := fn(s); done || err != nil {
+					return done, err
+				}
 			}
 		case nil:
 			return false, fmt.Errorf("says() was given an unknown phrase list")
@@ -112,18 +146,7 @@ func (m *phraseMatcher) find(args []any, skipNegated bool) (bool, error) {
 			return false, fmt.Errorf("says() takes phrases, not %T", arg)
 		}
 	}
-	list, err := m.book.lookup(sources)
-	if err != nil {
-		return false, err
-	}
-	if !m.split {
-		m.words, m.split = splitWords(m.text), true
-	}
-	words, found := findPhrase(m.words, list, skipNegated)
-	if found {
-		m.matched = append(m.matched, words)
-	}
-	return found, nil
+	return false, nil
 }
 
 func newSignalEnv(sig Signals, book *phraseBook, phrases map[string][]string, m *phraseMatcher) signalEnv {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/triagedesk/triage/triage"
 )
 
@@ -16,6 +18,10 @@ func (t *tx) NextEventSeq() (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("next event sequence: %w", err)
 	}
+	if t.issuedFrom == 0 {
+		t.issuedFrom, t.writtenTo = seq, seq-1
+	}
+	t.issuedTo = seq
 	return seq, nil
 }
 
@@ -39,6 +45,10 @@ func (t *tx) PutEvent(e *triage.StoredEvent) error {
 	// bbolt keeps a reference to the value until the transaction ends,
 	// so every event gets a buffer of its own.
 	data := appendEvent(make([]byte, 0, eventSizeHint(e)), e)
+	if t.issuedFrom != 0 && e.Seq > t.writtenTo && e.Seq <= t.issuedTo {
+		t.writtenTo = e.Seq
+		return t.putNewEvent(events, ids, key, data, e.ID)
+	}
 	old := events.Get(key)
 	// A rescore rewrites every event of a conversation, and most come
 	// out unchanged. Skipping those saves bbolt from copying and writing
@@ -61,6 +71,21 @@ func (t *tx) PutEvent(e *triage.StoredEvent) error {
 	}
 	if err := ids.Put([]byte(e.ID), key); err != nil {
 		return fmt.Errorf("index event %q: %w", e.ID, err)
+	}
+	return nil
+}
+
+// putNewEvent stores an event whose key is known to be new: its Seq was
+// handed out by this transaction and not yet written.
+func (t *tx) putNewEvent(events, ids *bolt.Bucket, key, data []byte, id string) error {
+	if err := events.Put(key, data); err != nil {
+		return fmt.Errorf("write event %q: %w", id, err)
+	}
+	if id == "" {
+		return nil
+	}
+	if err := ids.Put([]byte(id), key); err != nil {
+		return fmt.Errorf("index event %q: %w", id, err)
 	}
 	return nil
 }

@@ -16,6 +16,12 @@ import (
 // ErrTxNotWritable in a read transaction.
 type tx struct {
 	btx *bolt.Tx
+	// issuedFrom and issuedTo bound the event sequence numbers that this
+	// transaction handed out, and writtenTo is the highest of them that
+	// PutEvent has stored. An event whose Seq lies above writtenTo and
+	// within the issued range has never been stored, so PutEvent skips
+	// reading the value it would replace.
+	issuedFrom, issuedTo, writtenTo uint64
 }
 
 var _ triage.Tx = (*tx)(nil)

@@ -169,12 +169,12 @@ func newModel(parent context.Context, opts Options) *Model {
 	return m
 }
 
-// Init loads the queue, subscribes to updates and starts the redraw tick.
+// Init subscribes to updates and starts the redraw tick. The queue loads
+// when the stream's first update, a Reset, arrives: a snapshot taken after
+// the subscription started misses nothing that the stream does not bring.
 func (m *Model) Init() tea.Cmd {
-	m.queueRequest++
 	m.generation++
 	return tea.Batch(
-		loadQueueCmd(m.ctx, m.desk, m.all, m.queueRequest),
 		subscribeCmd(m.ctx, m.desk, m.seq, m.epoch, m.generation),
 		tickCmd(),
 	)
@@ -443,7 +443,13 @@ func (m *Model) handleStreamErr(msg streamErrMsg) tea.Cmd {
 	delay := retryDelay(m.retries)
 	m.retries++
 	generation := m.generation
-	return tea.Tick(delay, func(time.Time) tea.Msg { return resubscribeMsg{generation: generation} })
+	retry := tea.Tick(delay, func(time.Time) tea.Msg { return resubscribeMsg{generation: generation} })
+	// Without a stream no Reset comes to load the queue, so load it now
+	// and show what the daemon holds while the stream reconnects.
+	if !m.loadedOnce && m.queueRequest == 0 {
+		return tea.Batch(retry, m.reloadQueue())
+	}
+	return retry
 }
 
 func (m *Model) handleActionDone(msg actionDoneMsg) tea.Cmd {

@@ -70,7 +70,7 @@ func (e *Engine) loadPolicy() error {
 // writer's transaction and returns the ticket as committed.
 func (e *Engine) ticketAction(ctx context.Context, id string, change func(b *batch, entry *convEntry) error) (*triage.Ticket, error) {
 	var result *triage.Ticket
-	r := &request{action: func(tx triage.Tx, b *batch) error {
+	r := &request{keepsCache: true, action: func(tx triage.Tx, b *batch) error {
 		t, err := tx.Ticket(id)
 		if err != nil {
 			if errors.Is(err, triage.ErrNotFound) {

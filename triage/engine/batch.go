@@ -43,6 +43,9 @@ type batch struct {
 	timersChanged bool
 	// timerDriven holds the ids of the tickets a timer moved in this batch.
 	timerDriven map[string]bool
+	// cache, when set, holds committed conversations from earlier
+	// batches; the writer sets it, dry runs leave it nil.
+	cache *convCache
 }
 
 type convEntry struct {
@@ -72,6 +75,13 @@ func abort(op string, err error) error {
 func (b *batch) conversation(id string, create bool, at time.Time) (*convEntry, error) {
 	if c, ok := b.convs[id]; ok {
 		return c, nil
+	}
+	if b.cache != nil {
+		if c, ok := b.cache.get(id); ok {
+			b.convs[id] = c
+			b.order = append(b.order, c)
+			return c, nil
+		}
 	}
 	conv, err := b.tx.Conversation(id)
 	if err != nil {
@@ -440,7 +450,9 @@ func (b *batch) flush() error {
 		if err := b.syncTimers(entry.ticket); err != nil {
 			return err
 		}
-		b.updates = append(b.updates, triage.Update{Ticket: entry.ticket.Clone()})
+		// The ticket is not changed after its batch commits: the next
+		// batch works on a copy. So subscribers may share it.
+		b.updates = append(b.updates, triage.Update{Ticket: entry.ticket})
 	}
 	return nil
 }

@@ -88,6 +88,9 @@ type Engine struct {
 	// timerWake tells the scheduler that an earlier timer may be armed.
 	timerWake chan struct{}
 
+	// convs caches committed conversations for the writer.
+	convs convCache
+
 	work    chan *request
 	done    chan struct{}
 	stopped atomic.Bool
@@ -109,6 +112,10 @@ type request struct {
 	// committed, when set, runs on the writer goroutine after the
 	// transaction holding a successful action has committed.
 	committed func()
+	// keepsCache is set on an action that changes conversations and
+	// tickets only through batch entries, so that the conversation cache
+	// stays true after it. Any other action clears the cache.
+	keepsCache bool
 
 	results []Result
 	err     error
@@ -214,8 +221,15 @@ func (e *Engine) collect(first *request) []*request {
 func (e *Engine) commit(reqs []*request) {
 	var b *batch
 	start := time.Now()
+	keepsCache := true
+	for _, r := range reqs {
+		if r.action != nil && !r.keepsCache {
+			keepsCache = false
+		}
+	}
 	err := e.store.Update(func(tx triage.Tx) error {
 		b = newBatch(e, tx)
+		b.cache = &e.convs
 		for _, r := range reqs {
 			if r.action != nil {
 				if err := r.action(tx, b); err != nil {
@@ -237,6 +251,11 @@ func (e *Engine) commit(reqs []*request) {
 		}
 		return b.flush()
 	})
+	if keepsCache && err == nil {
+		e.convs.keep(b.order)
+	} else {
+		e.convs.clear()
+	}
 	if err != nil {
 		e.log.Error("commit failed", "err", err, "requests", len(reqs))
 		for _, r := range reqs {

@@ -180,10 +180,8 @@ func startConsoleDaemon(b *testing.B, large string) *Daemon {
 // database, "queue=10000" on 100,000 conversations of which 10,000 are
 // escalated. One op is one console start. "queue=10000/snapshot-only" is
 // the floor: the queue snapshot request alone, through a new client.
-//
-// NOTE: the console's first stream update is a Reset, which starts a
-// second snapshot load and drops the first, so the first frame waits for
-// two loads.
+// The console subscribes first and loads the snapshot once, when the
+// stream's opening Reset arrives.
 func BenchmarkConsoleFirstFrame(b *testing.B) {
 	lipgloss.SetColorProfile(termenv.TrueColor)
 	large := fillLargeDeskOnce(b)

@@ -115,6 +115,7 @@ func Start(cfg Config) (*Daemon, error) {
 	if cfg.LockTimeout == 0 {
 		cfg.LockTimeout = time.Second
 	}
+	tuneGC()
 	if err := os.MkdirAll(filepath.Dir(cfg.Database), 0o700); err != nil {
 		return nil, fmt.Errorf("create database folder: %w", err)
 	}
