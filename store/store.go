@@ -3,6 +3,8 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -71,6 +73,9 @@ func open(path string, opts Options, version int, migs []migration) (*DB, error)
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("open database %s: %w: lock not released within %s",
 			path, ErrLocked, max(timeout, 0))
+	}
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		return nil, fmt.Errorf("open database %s: %w: the daemon must be able to write the file; give its user write access (chown or chmod, or a read-write mount), or choose another file with --db", path, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)

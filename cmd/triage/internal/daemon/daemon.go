@@ -124,7 +124,8 @@ func Start(cfg Config) (*Daemon, error) {
 		return nil, fmt.Errorf("%w: %s", ErrBusy, describeHolder(cfg.Database))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		// The store's error names the file and the cause.
+		return nil, err
 	}
 	d := &Daemon{cfg: cfg, log: log, db: db, serveErr: make(chan error, 1)}
 	if err := d.start(); err != nil {
