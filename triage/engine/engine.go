@@ -18,12 +18,11 @@ import (
 	"github.com/triagedesk/triage/triage"
 )
 
-// Group commit bounds: the writer commits when this many events wait or
-// when the oldest has waited this long, whichever comes first.
-const (
-	MaxBatchEvents = 1000
-	MaxBatchDelay  = 2 * time.Millisecond
-)
+// MaxBatchEvents bounds the events of one write transaction. The writer
+// commits at once whatever waits, up to this many events: requests that
+// arrive while a batch commits make up the next one, so a busy writer
+// commits large batches and an idle one answers without delay.
+const MaxBatchEvents = 1000
 
 // ErrStopped is returned for work submitted after the engine stopped.
 var ErrStopped = errors.New("engine stopped")
@@ -194,22 +193,17 @@ func (e *Engine) Run(ctx context.Context) {
 // Done is closed when Run has returned.
 func (e *Engine) Done() <-chan struct{} { return e.done }
 
-// collect gathers requests until MaxBatchEvents events wait or
-// MaxBatchDelay has passed since the first arrived.
+// collect gathers first and the requests already waiting, until they
+// hold MaxBatchEvents events. It does not wait for more to arrive.
 func (e *Engine) collect(first *request) []*request {
 	batch := []*request{first}
 	n := len(first.events) + 1
-	if n >= MaxBatchEvents {
-		return batch
-	}
-	timer := time.NewTimer(MaxBatchDelay)
-	defer timer.Stop()
 	for n < MaxBatchEvents {
 		select {
 		case r := <-e.work:
 			batch = append(batch, r)
 			n += len(r.events) + 1
-		case <-timer.C:
+		default:
 			return batch
 		}
 	}
