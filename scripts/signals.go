@@ -91,62 +91,61 @@ func (m *phraseMatcher) mentions(args ...any) (bool, error) {
 }
 
 func (m *phraseMatcher) find(args []any, skipNegated bool) (bool, error) {
-	// Every argument is checked before any is matched, so that a bad
-	// phrase is reported whatever the message says.
-	if _, err := eachSource(args, func(s string) (bool, error) {
-		_, err := m.book.phrase(s)
-		return false, err
-	}); err != nil {
-		return false, err
-	}
 	if !m.split {
 		m.words, m.split = splitWords(m.text), true
 	}
-	return eachSource(args, func(s string) (bool, error) {
+	// Every phrase is looked up, even after one matched, so that a bad
+	// phrase is reported whatever the message contains.
+	found := false
+	err := eachSource(args, func(s string) error {
 		p, err := m.book.phrase(s)
-		if err != nil {
-			return false, err
+		if err != nil || found {
+			return err
 		}
-		words, found := matchPhrase(m.words, &p, skipNegated)
-		if found {
+		if words, ok := matchPhrase(m.words, &p, skipNegated); ok {
 			m.matched = append(m.matched, words)
+			found = true
 		}
-		return found, nil
+		return nil
 	})
+	if err != nil {
+		return false, err
+	}
+	return found, nil
 }
 
 // eachSource calls fn with every phrase source that the arguments of
-// says() or mentions() hold, in order, until fn returns true or an error.
-func eachSource(args []any, fn func(string) (bool, error)) (bool, error) {
+// says() or mentions() contain, in order, and stops at fn's first error.
+func eachSource(args []any, fn func(string) error) error {
 	for _, arg := range args {
 		switch a := arg.(type) {
 		case string:
-			if done, err := fn(a); done || err != nil {
-				return done, err
+			if err := fn(a); err != nil {
+				return err
 			}
 		case []string:
 			for _, s := range a {
-				if done, err := fn(s); done || err != nil {
-					return done, err
+				if err := fn(s); err != nil {
+					return err
 				}
 			}
 		case []any:
 			for _, item := range a {
 				s, ok := item.(string)
 				if !ok {
-					return false, fmt.Errorf("says() takes phrases, not %T", item)
+					return fmt.Errorf("says() takes phrases, not %T", item)
 				}
-				if done, err := fn(s); done || err != nil {
-					return done, err
+				if err := fn(s); err != nil {
+					return err
 				}
 			}
 		case nil:
-			return false, fmt.Errorf("says() was given an unknown phrase list")
+			return fmt.Errorf("says() was given an unknown phrase list")
 		default:
-			return false, fmt.Errorf("says() takes phrases, not %T", arg)
+			return fmt.Errorf("says() takes phrases, not %T", arg)
 		}
 	}
-	return false, nil
+	return nil
 }
 
 func newSignalEnv(sig Signals, book *phraseBook, phrases map[string][]string, m *phraseMatcher) signalEnv {

@@ -27,6 +27,12 @@ func (c *convCache) get(id string) (*convEntry, bool) {
 	return cached.copy(), true
 }
 
+// has reports whether the conversation id is cached.
+func (c *convCache) has(id string) bool {
+	_, ok := c.entries[id]
+	return ok
+}
+
 // keep stores the entries of a committed batch.
 func (c *convCache) keep(entries []*convEntry) {
 	if c.entries == nil || len(c.entries)+len(entries) > maxCachedConversations {

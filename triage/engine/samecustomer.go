@@ -37,6 +37,11 @@ func (b *batch) joinSameCustomer(ev *triage.Event) error {
 	if _, cached := b.convs[ev.Conversation]; cached {
 		return nil
 	}
+	// A conversation that an earlier batch stored is no alias, because a
+	// conversation that joins another never gets a record of its own.
+	if b.cache != nil && b.cache.has(ev.Conversation) {
+		return nil
+	}
 	target, err := b.tx.Meta(metaConversationAlias + ev.Conversation)
 	if err != nil {
 		return abort("read conversation alias", err)
