@@ -111,3 +111,58 @@ func splitByConversation(events []triage.Event, n int) [][]triage.Event {
 	}
 	return feeds
 }
+
+// BenchmarkIngestLatency offers events at a steady rate, as live chat
+// feeds do, and measures how long each request waits for its
+// acknowledgement. Sixteen feeds each send their own conversations in
+// requests of ten events on a fixed schedule. A request's time counts
+// from its scheduled send time, so a daemon that falls behind
+// is charged for the wait. One op is one event. events/s is the rate
+// achieved, which falls short of the offered rate when the daemon cannot
+// keep up.
+func BenchmarkIngestLatency(b *testing.B) {
+	const feeds, request = 16, 10
+	for _, rate := range []int{1000, 5000, 10000} {
+		b.Run(fmt.Sprintf("rate=%d", rate), func(b *testing.B) {
+			d := startBenchDaemon(b)
+			c := client.New(d.Socket())
+			split := splitByConversation(benchEvents(b.N), feeds)
+			interval := time.Duration(float64(time.Second) * feeds * request / float64(rate))
+			var (
+				mu        sync.Mutex
+				latencies []time.Duration
+				wg        sync.WaitGroup
+			)
+			b.ResetTimer()
+			start := time.Now()
+			for f, feed := range split {
+				// Feeds start spread over one interval, not all at once.
+				offset := interval * time.Duration(f) / feeds
+				wg.Go(func() {
+					for i := 0; i*request < len(feed); i++ {
+						due := start.Add(offset + time.Duration(i)*interval)
+						time.Sleep(time.Until(due))
+						part := feed[i*request : min((i+1)*request, len(feed))]
+						if _, err := c.Ingest(context.Background(), part); err != nil {
+							b.Error(err)
+							return
+						}
+						mu.Lock()
+						latencies = append(latencies, time.Since(due))
+						mu.Unlock()
+					}
+				})
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+			sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
+			if len(latencies) > 0 {
+				at := func(q int) float64 {
+					return float64(latencies[min(len(latencies)-1, len(latencies)*q/100)].Microseconds()) / 1000
+				}
+				b.ReportMetric(at(50), "ack-p50-ms")
+				b.ReportMetric(at(99), "ack-p99-ms")
+			}
+		})
+	}
+}
