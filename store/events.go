@@ -40,6 +40,11 @@ func (t *tx) PutEvent(e *triage.StoredEvent) error {
 		}
 	}
 	events, ids := t.bucket(bucketEvents), t.bucket(bucketEventIDs)
+	// A conversation's events mostly arrive in time order, so they are
+	// added at the end of its key range. A page split then leaves the left
+	// page full, where the default of half full would leave it half empty
+	// for good.
+	events.FillPercent = appendFillPercent
 	key := eventKey(e.Conversation, e.At, e.Seq)
 
 	// bbolt keeps a reference to the value until the transaction ends,

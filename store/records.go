@@ -20,6 +20,7 @@ func (t *tx) AppendRecord(rec *triage.Record) error {
 		return fmt.Errorf("append record for ticket %q: %w", rec.Ticket, err)
 	}
 	records := t.bucket(bucketRecords)
+	records.FillPercent = appendFillPercent
 	seq, err := records.NextSequence()
 	if err != nil {
 		return fmt.Errorf("append record for ticket %q: %w", rec.Ticket, err)
