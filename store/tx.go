@@ -27,9 +27,8 @@ type tx struct {
 var _ triage.Tx = (*tx)(nil)
 
 // appendFillPercent is how full bbolt leaves the left page when it splits
-// a page of a bucket whose keys are mostly added in order: full enough
-// that the page is not rewritten half empty, with room for the odd key
-// that arrives out of order.
+// a page of a bucket whose keys are mostly added in order. The page then
+// stays nearly full, with room for the odd key that arrives late.
 const appendFillPercent = 0.9
 
 func (t *tx) bucket(name []byte) *bolt.Bucket {
