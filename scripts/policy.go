@@ -298,7 +298,7 @@ func (p *Policy) Evaluate(sig Signals, streaks map[string]int) (*Decision, map[s
 	var firstErr error
 	for _, rule := range p.Rules {
 		matcher.matched = matcher.matched[:0]
-		out, err := expr.Run(rule.cond.program, env)
+		out, err := expr.Run(rule.cond.program, &env)
 		if err != nil {
 			next[rule.Name] = 0
 			if decision == nil && firstErr == nil {
