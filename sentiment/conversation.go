@@ -71,6 +71,31 @@ type Event struct {
 	// Kind is "typing", "message" or "closed".
 	Kind string
 	Text string
+	// Prepared, when set, is the wording of Text scored ahead by Prepare.
+	// Observe uses it if the same scorer prepared it for the same text.
+	Prepared *Prepared
+}
+
+// Prepared is a customer message's wording, scored ahead of its turn. It
+// is the part of a turn that depends on the text alone, so a caller may
+// compute it on another goroutine than the one that keeps the state.
+type Prepared struct {
+	scorer    *Scorer
+	text      string
+	message   Message
+	signature []uint32
+	// used is set by the turn that took the score. A turn adds its own
+	// reasons to the message's, in place, so a second turn scores again.
+	used bool
+}
+
+// Prepare scores the wording of a customer message for one later
+// Observe. It is safe for concurrent use.
+func (s *Scorer) Prepare(text string) *Prepared {
+	sc := s.pool.Get().(*scratch)
+	sc.reset()
+	defer s.pool.Put(sc)
+	return &Prepared{scorer: s, text: text, message: s.message(text, sc, turnReasons), signature: s.signature(sc)}
 }
 
 // State is a conversation's scoring state between events. It holds only
@@ -154,13 +179,21 @@ func (s *Scorer) Observe(st *State, ev Event) (Turn, bool) {
 
 func (s *Scorer) customerTurn(st *State, ev Event) Turn {
 	st.Closed = false
-	sc := s.pool.Get().(*scratch)
-	sc.reset()
-	defer s.pool.Put(sc)
 
 	// The turn's reasons share one array with the wording's, with room
 	// for the behaviour and summary reasons after them.
-	t := Turn{Message: s.message(ev.Text, sc, turnReasons)}
+	var t Turn
+	var signature []uint32
+	if p := ev.Prepared; p != nil && !p.used && p.scorer == s && p.text == ev.Text {
+		p.used = true
+		t.Message, signature = p.message, p.signature
+	} else {
+		sc := s.pool.Get().(*scratch)
+		sc.reset()
+		t.Message = s.message(ev.Text, sc, turnReasons)
+		signature = s.signature(sc)
+		s.pool.Put(sc)
+	}
 	t.Reasons = t.Message.Reasons[:len(t.Message.Reasons):cap(t.Message.Reasons)]
 	t.Message.Reasons = t.Message.Reasons[:len(t.Message.Reasons):len(t.Message.Reasons)]
 
@@ -207,7 +240,7 @@ func (s *Scorer) customerTurn(st *State, ev Event) Turn {
 		st.WaitingSince = ev.At
 	}
 
-	if sig := s.signature(sc); len(sig) >= minRepeatWords {
+	if sig := signature; len(sig) >= minRepeatWords {
 		for _, old := range st.Recent {
 			if jaccard(sig, old) >= repeatJaccard {
 				rule, description := "repeated-message", "repeats an earlier message"

@@ -163,9 +163,10 @@ func (b *batch) record(t *triage.Ticket, at time.Time, kind triage.RecordKind, r
 	return nil
 }
 
-// applyEvent stores one event and applies it to its conversation. It
-// returns an error only for storage failures, which abort the batch.
-func (b *batch) applyEvent(ev *triage.Event) (Result, error) {
+// applyEvent stores one event and applies it to its conversation.
+// prepared, when set, is the event's wording scored ahead. It returns an
+// error only for storage failures, which abort the batch.
+func (b *batch) applyEvent(ev *triage.Event, prepared *sentiment.Prepared) (Result, error) {
 	ev.At = ev.At.UTC()
 	if err := ev.Validate(); err != nil {
 		return Result{ID: ev.ID, Status: StatusRejected, Error: err.Error()}, nil
@@ -222,7 +223,7 @@ func (b *batch) applyEvent(ev *triage.Event) (Result, error) {
 			return Result{}, err
 		}
 	} else {
-		if err := b.observe(entry, stored, false); err != nil {
+		if err := b.observe(entry, stored, prepared, false); err != nil {
 			return Result{}, err
 		}
 		if err := b.tx.PutEvent(stored); err != nil {
@@ -238,11 +239,11 @@ func (b *batch) applyEvent(ev *triage.Event) (Result, error) {
 // observe scores one event in order and applies it to the ticket, setting
 // stored.Analysis. In a replay, lifecycle changes (reopen, close) that were
 // applied when the event first arrived are not applied again.
-func (b *batch) observe(entry *convEntry, stored *triage.StoredEvent, replay bool) error {
+func (b *batch) observe(entry *convEntry, stored *triage.StoredEvent, prepared *sentiment.Prepared, replay bool) error {
 	ev := &stored.Event
 	t := entry.ticket
-	turn, isTurn := b.e.scorer.Observe(&entry.state, sentiment.Event{
-		At: ev.At, Role: string(ev.Role), Kind: string(ev.Type), Text: ev.Text,
+	turn, isTurn := b.e.scorer.Load().Observe(&entry.state, sentiment.Event{
+		At: ev.At, Role: string(ev.Role), Kind: string(ev.Type), Text: ev.Text, Prepared: prepared,
 	})
 	if isTurn {
 		stored.Analysis = analysisOf(turn)
@@ -416,7 +417,7 @@ func (b *batch) rescore(entry *convEntry) error {
 	t.Frustration, t.Trend, t.Reasons, t.Streaks = 0, nil, []string{}, nil
 	t.CustomerTurns, t.WaitingSince, t.LastAgentAt = 0, nil, nil
 	for _, se := range events {
-		if err := b.observe(entry, se, true); err != nil {
+		if err := b.observe(entry, se, nil, true); err != nil {
 			return err
 		}
 		if err := b.tx.PutEvent(se); err != nil {

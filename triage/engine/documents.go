@@ -281,7 +281,7 @@ func (e *Engine) install(parsed *scripts.Parsed, doc *triage.Document) {
 		e.sla.Store(e.sla.Load().withCalendar(parsed.Calendar))
 		e.log.Info("calendar applied", "calendar", doc.Name, "version", doc.Version, "author", doc.Author)
 	case parsed.Keywords != nil:
-		e.scorer = e.newScorer(parsed.Keywords)
+		e.scorer.Store(e.newScorer(parsed.Keywords))
 		e.log.Info("keyword list applied", "keywords", len(parsed.Keywords.Keywords), "version", doc.Version, "author", doc.Author)
 	}
 }

@@ -21,7 +21,7 @@ import (
 // MaxBatchEvents bounds the events of one write transaction. The writer
 // commits at once whatever waits, up to this many events: requests that
 // arrive while a batch commits make up the next one, so a busy writer
-// commits large batches and an idle one answers without delay.
+// commits large batches and an idle one replies without delay.
 const MaxBatchEvents = 1000
 
 // ErrStopped is returned for work submitted after the engine stopped.
@@ -68,9 +68,9 @@ type Options struct {
 type Engine struct {
 	store triage.Store
 	log   *slog.Logger
-	// scorer is replaced when a keyword list is saved; only the writer
-	// goroutine reads or replaces it.
-	scorer *sentiment.Scorer
+	// scorer is replaced when a keyword list is saved, by the writer
+	// goroutine. Ingest reads it to score messages ahead of the writer.
+	scorer atomic.Pointer[sentiment.Scorer]
 	// extraKeywords are the keywords given in Options, kept to rebuild
 	// the scorer.
 	extraKeywords []sentiment.Keyword
@@ -107,7 +107,11 @@ type policyVersion struct {
 // errors that abort the whole transaction.
 type request struct {
 	events []triage.Event
-	action func(tx triage.Tx, b *batch) error
+	// prepared holds, for each event that is a customer message, its
+	// wording scored ahead by the submitting goroutine, so that the
+	// writer has less to do.
+	prepared []*sentiment.Prepared
+	action   func(tx triage.Tx, b *batch) error
 	// committed, when set, runs on the writer goroutine after the
 	// transaction holding a successful action has committed.
 	committed func()
@@ -236,7 +240,7 @@ func (e *Engine) commit(reqs []*request) {
 			}
 			r.results = make([]Result, len(r.events))
 			for i := range r.events {
-				res, err := b.applyEvent(&r.events[i])
+				res, err := b.applyEvent(&r.events[i], r.preparedFor(i))
 				if err != nil {
 					return err
 				}
@@ -305,9 +309,37 @@ func (e *Engine) submit(ctx context.Context, r *request) error {
 // Ingest stores events and returns one result per event, after the
 // transaction holding them has committed.
 func (e *Engine) Ingest(ctx context.Context, events []triage.Event) ([]Result, error) {
-	r := &request{events: events}
+	r := &request{events: events, prepared: e.prepare(events)}
 	if err := e.submit(ctx, r); err != nil {
 		return nil, err
 	}
 	return r.results, nil
+}
+
+// prepare scores the wording of each customer message in events on the
+// calling goroutine, in parallel with the writer. A keyword list saved
+// in between changes the scorer, and the writer then scores again.
+func (e *Engine) prepare(events []triage.Event) []*sentiment.Prepared {
+	scorer := e.scorer.Load()
+	var prepared []*sentiment.Prepared
+	for i := range events {
+		ev := &events[i]
+		if ev.Role != triage.RoleCustomer || ev.Type != triage.TypeMessage {
+			continue
+		}
+		if prepared == nil {
+			prepared = make([]*sentiment.Prepared, len(events))
+		}
+		prepared[i] = scorer.Prepare(ev.Text)
+	}
+	return prepared
+}
+
+// preparedFor returns the prepared wording of the request's event i, or
+// nil.
+func (r *request) preparedFor(i int) *sentiment.Prepared {
+	if i < len(r.prepared) {
+		return r.prepared[i]
+	}
+	return nil
 }

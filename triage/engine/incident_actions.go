@@ -298,7 +298,7 @@ func (e *Engine) ReplyIncident(ctx context.Context, req IncidentReplyRequest) ([
 			if req.Redact != nil {
 				req.Redact(&ev)
 			}
-			res, err := b.applyEvent(&ev)
+			res, err := b.applyEvent(&ev, nil)
 			if err != nil {
 				return err
 			}

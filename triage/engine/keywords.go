@@ -46,7 +46,7 @@ func (e *Engine) loadKeywords(extra []sentiment.Keyword) error {
 			"err", err, "version", doc.Version)
 		list = &scripts.KeywordList{}
 	}
-	e.scorer = e.newScorer(list)
+	e.scorer.Store(e.newScorer(list))
 	return nil
 }
 

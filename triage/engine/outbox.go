@@ -104,7 +104,7 @@ func (e *Engine) Reply(ctx context.Context, req ReplyRequest) (*triage.OutboxEnt
 		if req.Redact != nil {
 			req.Redact(&ev)
 		}
-		res, err := b.applyEvent(&ev)
+		res, err := b.applyEvent(&ev, nil)
 		if err != nil {
 			return err
 		}

@@ -128,7 +128,8 @@ func Replay(events []triage.Event, opts ReplayOptions) (*ReplayResult, error) {
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].At.Before(sorted[j].At) })
 	conv := sorted[0].Conversation
 
-	e := &Engine{log: slog.New(slog.DiscardHandler), scorer: sentiment.New(sentiment.Options{Keywords: opts.Keywords})}
+	e := &Engine{log: slog.New(slog.DiscardHandler)}
+	e.scorer.Store(sentiment.New(sentiment.Options{Keywords: opts.Keywords}))
 	source := replayScripts{}
 	for _, s := range opts.Scripts {
 		source.list = append(source.list, &scriptVersion{script: s.Script, name: s.Name, version: s.Version})
@@ -168,7 +169,7 @@ func Replay(events []triage.Event, opts ReplayOptions) (*ReplayResult, error) {
 			seen[ev.ID] = true
 		}
 		stored := &triage.StoredEvent{Event: ev, Seq: uint64(i + 1)}
-		if err := b.observe(entry, stored, false); err != nil {
+		if err := b.observe(entry, stored, nil, false); err != nil {
 			return nil, err
 		}
 		if turn := b.replay.turn; turn != nil {
