@@ -269,8 +269,9 @@ type Conversation struct {
 	// late and makes the engine rescore the conversation.
 	LastAt time.Time `json:"last_at"`
 	Events int       `json:"events"`
-	// ScorerState is the scorer's own state after LastAt, opaque here.
-	ScorerState json.RawMessage `json:"scorer_state,omitempty"`
+	// ScorerState is the scorer's own state after LastAt, in the
+	// scorer's own encoding, opaque here.
+	ScorerState []byte `json:"scorer_state,omitempty"`
 }
 
 // Document is one version of a stored YAML document: a script, the

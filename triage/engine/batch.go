@@ -97,7 +97,7 @@ func (b *batch) conversation(id string, create bool, at time.Time) (*convEntry, 
 		}
 	} else {
 		if len(conv.ScorerState) > 0 {
-			if err := json.Unmarshal(conv.ScorerState, &entry.state); err != nil {
+			if err := entry.state.UnmarshalBinary(conv.ScorerState); err != nil {
 				return nil, abort("decode scorer state of "+id, err)
 			}
 		}
@@ -436,7 +436,7 @@ func (b *batch) flush() error {
 		if !entry.dirty {
 			continue
 		}
-		state, err := json.Marshal(&entry.state)
+		state, err := entry.state.MarshalBinary()
 		if err != nil {
 			return abort("encode scorer state", err)
 		}

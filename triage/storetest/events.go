@@ -310,7 +310,7 @@ func testConversationMissing(t *testing.T, s triage.Store) {
 func testConversationRoundTrip(t *testing.T, s triage.Store) {
 	c := &triage.Conversation{
 		ID: "c-1", Ticket: "T-1", LastAt: at(12.5), Events: 3,
-		ScorerState: json.RawMessage(`{"baseline":4.2,"turns":[1,2]}`),
+		ScorerState: []byte(`{"baseline":4.2,"turns":[1,2]}`),
 	}
 	update(t, s, func(tx triage.Tx) error { return tx.PutConversation(c) })
 	update(t, s, func(tx triage.Tx) error {
