@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -92,5 +93,37 @@ func TestHostileInputRejectedAlone(t *testing.T) {
 	}
 	if !strings.Contains(final, "still not working") {
 		t.Errorf("ticket view lacks the good message:\n%s", final)
+	}
+}
+
+// TestHostileConversationIDPrintsInert gives a conversation an id full of
+// terminal controls, as any source may, and checks that the commands
+// that print it make every control inert.
+func TestHostileConversationIDPrintsInert(t *testing.T) {
+	d := startDesk(t)
+	id := "c\u001b]0;title\u0007\u001b[41mred\u202eevil\u009b31m\r\b"
+	line, err := json.Marshal(map[string]string{
+		"conversation": id, "at": "2026-03-02T14:00:00Z", "role": "customer", "type": "message",
+		"text": "I want to speak to a manager",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := d.run(string(line)+"\n", "ingest", "-"); res.code != 0 {
+		t.Fatalf("ingest: exit status %d\n%s", res.code, res.stderr)
+	}
+	for _, args := range [][]string{{"queue", "--all"}, {"ticket", "T-1"}} {
+		res := d.run("", args...)
+		if res.code != 0 {
+			t.Fatalf("%v: exit status %d\n%s", args, res.code, res.stderr)
+		}
+		if !strings.Contains(res.stdout, "red") {
+			t.Errorf("%v does not show the conversation id:\n%s", args, res.stdout)
+		}
+		for _, bad := range []string{"\x1b", "\x07", "\u009b", "\u202e", "\r", "\b"} {
+			if strings.Contains(res.stdout, bad) {
+				t.Errorf("%v prints the raw control %q", args, bad)
+			}
+		}
 	}
 }

@@ -117,11 +117,11 @@ func printIncidents(w io.Writer, list []*triage.IncidentDetail, now time.Time) {
 			fmt.Fprintln(w)
 		}
 		inc := d.Incident
-		fmt.Fprintf(w, "Incident %s  %s  %d tickets  rule %s  words %s\n", inc.ID, inc.Status, len(inc.Members), inc.Rule, strings.Join(inc.Words, ", "))
+		fmt.Fprintf(w, "Incident %s  %s  %d tickets  rule %s  words %s\n", inc.ID, inc.Status, len(inc.Members), inert(inc.Rule), inert(strings.Join(inc.Words, ", ")))
 		fmt.Fprintf(w, "  escalations from %s to %s (%s ago)\n", inc.FirstEscalatedAt.UTC().Format(time.RFC3339),
 			inc.LastEscalatedAt.UTC().Format(time.RFC3339), formatAge(now.Sub(inc.FirstEscalatedAt)))
 		if inc.ResolvedAt != nil && inc.ResolvedBy != nil {
-			fmt.Fprintf(w, "  resolved by %s at %s\n", *inc.ResolvedBy, inc.ResolvedAt.UTC().Format(time.RFC3339))
+			fmt.Fprintf(w, "  resolved by %s at %s\n", inert(*inc.ResolvedBy), inc.ResolvedAt.UTC().Format(time.RFC3339))
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, t := range d.Members {

@@ -41,8 +41,8 @@ func newIngestCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ingest [FILE...]",
 		Short: "Send chat events or transcripts to the daemon",
-		Long: `Read chat events from each FILE, or from standard input when none is named,
-and send them to the daemon. Formats: native JSON Lines events (jsonl), a
+		Long: `Read chat events from each FILE, or from standard input when none is named
+or FILE is -, and send them to the daemon. Formats: native JSON Lines events (jsonl), a
 plain-text transcript, one conversation per file (text), Chatwoot webhook
 payloads, one a line or pretty-printed (chatwoot), or the Customer Support on
 Twitter CSV (twcs). --format auto tells them apart by the first non-blank
@@ -75,6 +75,9 @@ and script messages from the daemon's outbox, to standard output as JSON
 Lines, so that a bridge can pass them on to the chat tool and acknowledge
 them with 'triage outbox ack'.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 && args[0] == "-" {
+				args = nil
+			}
 			opts := ingest.Options{Format: ingest.Format(format), Conversation: conversation, ReportSkipped: true}
 			if !slices.Contains(ingest.Formats, opts.Format) {
 				return usageError{fmt.Errorf("invalid --format %q: use auto, jsonl, text, chatwoot or twcs", format)}

@@ -109,14 +109,19 @@ func formatAge(d time.Duration) string {
 // oneLine makes s safe to print on a terminal, flattens its whitespace and
 // cuts it to n runes.
 func oneLine(s string, n int) string {
-	// The console's sanitiser makes every control inert, bidi overrides
-	// included; line breaks and tabs it keeps become spaces here.
-	s = strings.Join(strings.Fields(tui.Sanitize(s)), " ")
+	s = inert(s)
 	runes := []rune(s)
 	if len(runes) > n {
 		return string(runes[:n-1]) + "…"
 	}
 	return s
+}
+
+// inert makes s safe to print on a terminal and flattens its whitespace.
+// The console's sanitiser makes every control inert, bidi overrides
+// included, and the line breaks and tabs it keeps become spaces here.
+func inert(s string) string {
+	return strings.Join(strings.Fields(tui.Sanitize(s)), " ")
 }
 
 func newTicketCommand() *cobra.Command {
@@ -143,13 +148,15 @@ func newTicketCommand() *cobra.Command {
 
 func printTicket(w io.Writer, d *triage.TicketDetail) {
 	t := d.Ticket
-	fmt.Fprintf(w, "Ticket %s  conversation %s\n", t.ID, t.Conversation)
-	fmt.Fprintf(w, "  status %s, queue %s, priority %s, frustration %.2f\n", t.Status, t.Queue, t.Priority, t.Frustration)
+	// Every string that may come from input passes through inert: a
+	// conversation id, like message text, is whatever the source sent.
+	fmt.Fprintf(w, "Ticket %s  conversation %s\n", inert(t.ID), inert(t.Conversation))
+	fmt.Fprintf(w, "  status %s, queue %s, priority %s, frustration %.2f\n", t.Status, inert(t.Queue), t.Priority, t.Frustration)
 	if t.ClaimedBy != nil {
-		fmt.Fprintf(w, "  claimed by %s\n", *t.ClaimedBy)
+		fmt.Fprintf(w, "  claimed by %s\n", inert(*t.ClaimedBy))
 	}
 	if t.EscalationReason != "" {
-		fmt.Fprintf(w, "  escalated: %s\n", t.EscalationReason)
+		fmt.Fprintf(w, "  escalated: %s\n", inert(t.EscalationReason))
 	}
 	fmt.Fprintln(w, "\nTranscript")
 	for _, e := range d.Events {
@@ -173,12 +180,12 @@ func printTicket(w io.Writer, d *triage.TicketDetail) {
 			}
 			fmt.Fprintln(w)
 			for _, r := range a.Reasons {
-				fmt.Fprintf(w, "        %+.2f  %s: %s\n", r.Weight, r.Rule, oneLine(r.Text, 120))
+				fmt.Fprintf(w, "        %+.2f  %s: %s\n", r.Weight, inert(r.Rule), oneLine(r.Text, 120))
 			}
 		}
 	}
 	fmt.Fprintln(w, "\nHistory")
 	for _, r := range d.History {
-		fmt.Fprintf(w, "  %s  %-11s %-7s %-6s %s\n", r.At.UTC().Format(time.RFC3339), r.Kind, r.Queue, r.Priority, oneLine(r.Reason, 100))
+		fmt.Fprintf(w, "  %s  %-11s %-7s %-6s %s\n", r.At.UTC().Format(time.RFC3339), r.Kind, inert(r.Queue), r.Priority, oneLine(r.Reason, 100))
 	}
 }

@@ -118,7 +118,7 @@ func runScriptsTest(ctx context.Context, out io.Writer, name string, paths []str
 		}
 	}
 
-	fmt.Fprintf(os.Stderr, "replaying %d conversations through %s with %s\n", len(conversations), tested.label, policy.label)
+	fmt.Fprintf(os.Stderr, "replaying %d %s through %s with %s\n", len(conversations), plural(len(conversations), "conversation", "conversations"), tested.label, policy.label)
 	mainRuns, err := replayAll(conversations, *tested, policy, opts.force)
 	if err != nil {
 		return err
@@ -317,7 +317,7 @@ func replayAll(conversations [][]triage.Event, cand candidate, policy *replayPol
 // printReplay prints one conversation turn by turn, each turn's details
 // indented below it.
 func printReplay(w io.Writer, label string, run *engine.ReplayResult) {
-	fmt.Fprintf(w, "conversation %s, %s\n", run.Conversation, label)
+	fmt.Fprintf(w, "conversation %s, %s\n", inert(run.Conversation), label)
 	stepWidth := len("STEP")
 	for _, turn := range run.Turns {
 		stepWidth = max(stepWidth, len(turn.Step))
@@ -331,10 +331,10 @@ func printReplay(w io.Writer, label string, run *engine.ReplayResult) {
 		fmt.Fprintf(w, "%-4d  %-20s  %-11.2f  %-*s  %s\n", i+1, turn.Event.At.UTC().Format(time.RFC3339), turn.Frustration,
 			stepWidth, step, oneLine(turn.Event.Text, 60))
 		for _, line := range turnDetails(turn) {
-			fmt.Fprintf(w, "      %s\n", line)
+			fmt.Fprintf(w, "      %s\n", inert(line))
 		}
 	}
-	fmt.Fprintf(w, "outcome: %s\n", outcomeOf(run).describe())
+	fmt.Fprintf(w, "outcome: %s\n", inert(outcomeOf(run).describe()))
 }
 
 // turnDetails lists, in order, what a turn caused: the policy's decision,
@@ -552,7 +552,7 @@ func printSummary(w io.Writer, label string, s summary, other *candidate, otherR
 				fmt.Fprintln(w, "conversations whose outcome differs:")
 			}
 			differ++
-			fmt.Fprintf(w, "  %s: %s | %s\n", o.Conversation, o.describe(), alt.Outcomes[i].describe())
+			fmt.Fprintf(w, "  %s: %s | %s\n", inert(o.Conversation), inert(o.describe()), inert(alt.Outcomes[i].describe()))
 		}
 	}
 	if differ == 0 {
