@@ -16,10 +16,15 @@ func Run(ctx context.Context, opts Options) error {
 		return errors.New("run console: Options.Desk is nil")
 	}
 	m := newModel(ctx, opts)
+	// The caller's ctx ends on SIGINT and SIGTERM. Bubble Tea's own
+	// handler for them is off: when both see one signal, Bubble Tea's may
+	// block on sending its quit message after the program has stopped
+	// reading, and the console then never exits.
 	p := tea.NewProgram(m,
 		tea.WithAltScreen(),
 		tea.WithMouseCellMotion(),
 		tea.WithContext(ctx),
+		tea.WithoutSignalHandler(),
 	)
 	_, err := p.Run()
 	m.shutdown()

@@ -81,13 +81,18 @@ func startConsoleDaemon() (stop func(), err error) {
 	}, nil
 }
 
-// runConsole opens the console on the daemon behind c.
+// runConsole opens the console on the daemon behind c. A stop signal,
+// which ends ctx, closes it as quitting does.
 func runConsole(ctx context.Context, c *client.Client) error {
-	return tui.Run(ctx, tui.Options{
+	err := tui.Run(ctx, tui.Options{
 		Desk:    consoleDesk{c},
 		Agent:   agentName(),
 		NoColor: os.Getenv("NO_COLOR") != "",
 	})
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
 }
 
 // consoleDesk adapts the client to the console's Desk interface.

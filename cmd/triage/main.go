@@ -43,11 +43,24 @@ func withExit(code int, err error) error { return &exitError{code: code, err: er
 var errRejected = errors.New("some input was rejected")
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals()...)
 	defer stop()
 	root := newRootCommand()
 	err := root.ExecuteContext(ctx)
 	os.Exit(exitCode(err))
+}
+
+// stopSignals lists the signals that stop a command cleanly: interrupt,
+// SIGTERM, and SIGHUP when the terminal closes, so that a console or demo
+// in a closed terminal still stops its daemon and removes its files.
+// SIGHUP stays out when it is ignored, as under nohup, because asking for
+// it would undo that.
+func stopSignals() []os.Signal {
+	signals := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		signals = append(signals, syscall.SIGHUP)
+	}
+	return signals
 }
 
 // exitCode maps an error to the documented exit status and prints it.
