@@ -156,24 +156,24 @@ func (d *Daemon) start() error {
 	info := infoFile{PID: os.Getpid(), Socket: d.cfg.Socket, Database: d.cfg.Database, Started: time.Now().UTC()}
 	data, _ := json.Marshal(info)
 	if err := os.WriteFile(InfoPath(d.cfg.Database), data, 0o600); err != nil {
-		_ = ln.Close()
+		d.abandonStart()
 		return fmt.Errorf("write daemon info file: %w", err)
 	}
 	now, err := testClock()
 	if err != nil {
-		_ = ln.Close()
+		d.abandonStart()
 		return err
 	}
 	if now != nil {
 		d.log.Warn("the daemon's clock is set for a test", "env", TestNowEnv, "now", now())
 	}
 	if err := d.seedDocuments(); err != nil {
-		_ = ln.Close()
+		d.abandonStart()
 		return err
 	}
 	eng, err := engine.New(d.db, engine.Options{Logger: d.log.With("part", "engine"), Now: now})
 	if err != nil {
-		_ = ln.Close()
+		d.abandonStart()
 		return err
 	}
 	d.engine = eng
@@ -181,7 +181,7 @@ func (d *Daemon) start() error {
 	d.stopEngine = cancel
 	go eng.Run(engineCtx)
 	if err := d.startOps(eng); err != nil {
-		_ = ln.Close()
+		d.abandonStart()
 		cancel()
 		<-eng.Done()
 		return err
@@ -192,7 +192,7 @@ func (d *Daemon) start() error {
 	}, d.log.With("part", "api"))
 	srv.SetLeads(d.cfg.Leads)
 	if err := d.startWebhook(srv); err != nil {
-		_ = ln.Close()
+		d.abandonStart()
 		cancel()
 		<-eng.Done()
 		return err
@@ -201,7 +201,7 @@ func (d *Daemon) start() error {
 	d.server.Handler = d.instrument(d.server.Handler)
 	if d.cfg.Listen != "" {
 		if err := d.listenTCP(srv); err != nil {
-			_ = ln.Close()
+			d.abandonStart()
 			cancel()
 			<-eng.Done()
 			return err
@@ -211,6 +211,17 @@ func (d *Daemon) start() error {
 	d.log.Info("daemon started", "pid", info.PID, "database", d.cfg.Database, "socket", d.cfg.Socket)
 	d.notifySystemd("READY=1")
 	return nil
+}
+
+// abandonStart closes the socket that a failed start had just created and
+// removes its file and the info file, so that nothing stale stays behind.
+func (d *Daemon) abandonStart() {
+	_ = d.listener.Close()
+	for _, path := range []string{d.cfg.Socket, InfoPath(d.cfg.Database)} {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			d.log.Warn("remove file after a failed start", "path", path, "err", err)
+		}
+	}
 }
 
 // listenTCP serves the API on a loopback TCP address behind bearer tokens.

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -98,6 +99,13 @@ func TestTCPRejectsNonLoopback(t *testing.T) {
 		Listen: "0.0.0.0:0", Tokens: []api.Token{{Name: "a", Role: api.RoleAgent, Secret: "0123456789abcdef"}}})
 	if err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Errorf("Start on 0.0.0.0 = %v, want a loopback-only error", err)
+	}
+	// The start failed after the socket was created: neither the socket
+	// nor the info file may stay behind.
+	for _, path := range []string{filepath.Join(dir, "t.sock"), InfoPath(filepath.Join(dir, "t.db"))} {
+		if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s left behind by a failed start: %v", path, err)
+		}
 	}
 }
 
