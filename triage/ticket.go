@@ -310,4 +310,6 @@ type Update struct {
 	Notice string `json:"notice,omitempty"`
 	// Incident is an incident that opened or changed.
 	Incident *Incident `json:"incident,omitempty"`
+	// Review is a review mark saved on an escalation record.
+	Review *Review `json:"review,omitempty"`
 }

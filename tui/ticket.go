@@ -57,7 +57,8 @@ func (m *Model) refreshDetail(u triage.Update) tea.Cmd {
 	if m.view != viewTicket || m.detailID == "" {
 		return nil
 	}
-	if (u.Ticket != nil && u.Ticket.ID == m.detailID) || (u.Record != nil && u.Record.Ticket == m.detailID) {
+	if (u.Ticket != nil && u.Ticket.ID == m.detailID) || (u.Record != nil && u.Record.Ticket == m.detailID) ||
+		(u.Review != nil && u.Review.Ticket == m.detailID) {
 		return m.loadDetail()
 	}
 	return nil

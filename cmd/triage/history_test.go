@@ -270,6 +270,14 @@ func TestHistoryReviewsAndEvalMarks(t *testing.T) {
 	d, escalations := realHistoryDesk(t)
 	ctx := context.Background()
 	c := d.client().WithAgent("lead")
+	// A console that follows the stream sees every mark as it is saved.
+	streamCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	stream, err := d.client().Subscribe(streamCtx, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stream.Close()
 	verdicts := []triage.Verdict{triage.VerdictWarranted, triage.VerdictUnwarranted, triage.VerdictWarranted}
 	for i, v := range verdicts {
 		if _, err := c.Review(ctx, escalations[i].Ticket, escalations[i].Seq, v, "checked the transcript"); err != nil {
@@ -285,6 +293,20 @@ func TestHistoryReviewsAndEvalMarks(t *testing.T) {
 	}
 	if _, err := c.Review(ctx, escalations[0].Ticket, escalations[0].Seq+100000, triage.VerdictWarranted, ""); err == nil {
 		t.Errorf("review of a missing record succeeded, want an error")
+	}
+
+	var streamed []triage.Verdict
+	for len(streamed) < len(verdicts)+1 {
+		u, err := stream.Next()
+		if err != nil {
+			t.Fatalf("stream ended after %d review updates: %v", len(streamed), err)
+		}
+		if u.Review != nil {
+			streamed = append(streamed, u.Review.Verdict)
+		}
+	}
+	if want := append(verdicts, triage.VerdictUnwarranted); !slices.Equal(streamed, want) {
+		t.Errorf("streamed review marks %v, want %v", streamed, want)
 	}
 
 	reviewed := historyEntries(t, d, "--kind", "escalated")

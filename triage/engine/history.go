@@ -26,7 +26,7 @@ func (e *Engine) Review(ctx context.Context, rev triage.Review) (*triage.Review,
 	if len(rev.Note) > triage.MaxReviewNote {
 		return nil, fmt.Errorf("%w: note is %d bytes, longer than the maximum of %d", ErrInvalidReview, len(rev.Note), triage.MaxReviewNote)
 	}
-	r := &request{action: func(tx triage.Tx, _ *batch) error {
+	r := &request{action: func(tx triage.Tx, b *batch) error {
 		var rec *triage.Record
 		err := tx.TicketRecords(rev.Ticket, func(r *triage.Record) error {
 			if r.Seq == rev.Record {
@@ -47,6 +47,9 @@ func (e *Engine) Review(ctx context.Context, rev triage.Review) (*triage.Review,
 		if err := tx.PutReview(&rev); err != nil {
 			return abort("store review", err)
 		}
+		// Consoles showing the ticket reload it to show the mark.
+		marked := rev
+		b.updates = append(b.updates, triage.Update{Review: &marked})
 		return nil
 	}}
 	if err := e.submit(ctx, r); err != nil {
