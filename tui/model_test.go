@@ -725,3 +725,19 @@ func TestDaemonNoticeShownUntilKeyPress(t *testing.T) {
 		t.Errorf("the notice stays after a key press:\n%s", h.view())
 	}
 }
+
+func TestQueueKeysReadTogether(t *testing.T) {
+	h := newHarness(t, newFakeDesk(sampleTickets()...), 80, 24)
+	if h.m.cursor != 0 {
+		t.Fatalf("cursor starts at %d, want 0", h.m.cursor)
+	}
+	// Keys typed faster than the terminal is read come as one message.
+	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj")})
+	if h.m.cursor != 2 {
+		t.Errorf("cursor at %d after \"jj\" in one message, want 2", h.m.cursor)
+	}
+	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jk")})
+	if h.m.cursor != 2 {
+		t.Errorf("cursor at %d after \"jk\" in one message, want 2", h.m.cursor)
+	}
+}

@@ -15,6 +15,15 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if m.reply.active {
 		return m.handleReplyKey(msg)
 	}
+	// Keys typed faster than the terminal is read arrive as one message
+	// with several runes. Outside a text box each is a key of its own.
+	if msg.Type == tea.KeyRunes && !msg.Paste && len(msg.Runes) > 1 {
+		var cmds []tea.Cmd
+		for _, r := range msg.Runes {
+			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+		}
+		return tea.Batch(cmds...)
+	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
 		m.shutdown()
