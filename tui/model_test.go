@@ -67,6 +67,8 @@ func (h *harness) key(s string) tea.Cmd {
 		msg = tea.KeyMsg{Type: tea.KeyDown}
 	case "pgdown":
 		msg = tea.KeyMsg{Type: tea.KeyPgDown}
+	case "tab":
+		msg = tea.KeyMsg{Type: tea.KeyTab}
 	default:
 		msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
 	}
