@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -197,5 +200,61 @@ func TestFullDiskLeavesNoPartialWrite(t *testing.T) {
 	// A small batch that fits still goes through.
 	if _, err := d.client().Ingest(context.Background(), crashEvents(3)); err != nil {
 		t.Errorf("small ingest after the failure: %v", err)
+	}
+}
+
+// TestIngestCutOffByCrashSaysWhatToDo kills the daemon while `triage
+// ingest` is sending a large file. The command must fail with the counts
+// so far and say that sending the same input again is safe.
+func TestIngestCutOffByCrashSaysWhatToDo(t *testing.T) {
+	d := startDesk(t)
+	var input bytes.Buffer
+	for _, ev := range crashEvents(60000) {
+		line, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		input.Write(append(line, '\n'))
+	}
+	path := filepath.Join(d.dir, "big.jsonl")
+	if err := os.WriteFile(path, input.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ingest := exec.Command(triageBin, "ingest", path)
+	ingest.Env = d.env()
+	var stderr bytes.Buffer
+	ingest.Stderr = &stderr
+	if err := ingest.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- ingest.Wait() }()
+
+	// Kill the daemon once the first events are stored.
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		tickets, err := d.client().Queue(context.Background(), true)
+		if err == nil && len(tickets) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no ticket within 30s of starting the ingest:\n%s", stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	d.kill()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("ingest still running 30s after the daemon was killed")
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
+		t.Fatalf("ingest cut off by a crash: %v, want a failure\n%s", err, stderr.String())
+	}
+	for _, want := range []string{"accepted", "run the same ingest again", "skipped as duplicates"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("ingest's error does not say %q:\n%s", want, stderr.String())
+		}
 	}
 }

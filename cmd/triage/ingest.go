@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -123,6 +124,14 @@ them with 'triage outbox ack'.`,
 				err = run.files(cmd.Context(), args)
 			}
 			if err != nil {
+				// Say how far the input got: what the daemon acknowledged
+				// is stored, and sending the same input again skips it.
+				if !quiet {
+					fmt.Fprintln(os.Stderr, run.sum)
+				}
+				if errors.Is(err, client.ErrNoDaemon) || isConnectionLost(err) {
+					return fmt.Errorf("%w\nthe events acknowledged before this are stored; once the daemon is back, run the same ingest again: events already stored are skipped as duplicates", err)
+				}
 				return err
 			}
 			if reply {
@@ -380,6 +389,13 @@ func ingestStream(ctx context.Context, s *sender, r io.Reader, opts ingest.Optio
 		}
 	}
 	return s.flush(ctx)
+}
+
+// isConnectionLost reports whether err says the daemon closed or reset
+// the connection during a request, as it does when it stops or crashes.
+func isConnectionLost(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE)
 }
 
 // plural returns one for a count of 1 and many otherwise.
