@@ -13,6 +13,10 @@ var ErrNotFound = errors.New("not found")
 // else changed the value first.
 var ErrConflict = errors.New("conflict")
 
+// ErrInactive is returned for an action that needs an active ticket on
+// one that is resolved or closed. It is a conflict too.
+var ErrInactive = errors.New("ticket is resolved or closed")
+
 // Store persists the desk's state. Update runs fn in one write transaction
 // that is durable (fsync) when Update returns nil; an error from fn rolls
 // the whole transaction back. View runs fn in a read-only snapshot.

@@ -743,3 +743,15 @@ func TestQueueKeysReadTogether(t *testing.T) {
 		t.Errorf("cursor at %d after \"jk\" in one message, want 2", h.m.cursor)
 	}
 }
+
+func TestResolvedTicketShownInStatusLine(t *testing.T) {
+	desk := newFakeDesk(sampleTickets()...)
+	desk.actionErr = fmt.Errorf("resolve: %w", errors.Join(triage.ErrConflict, triage.ErrInactive))
+	h := newHarness(t, desk, 100, 30)
+	h.openTicket()
+	h.send(h.key("c")())
+	want := "claim T-1002 failed: the ticket is already resolved or closed"
+	if !strings.Contains(h.view(), want) {
+		t.Errorf("view lacks %q:\n%s", want, h.view())
+	}
+}

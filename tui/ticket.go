@@ -112,6 +112,8 @@ func (m *Model) renderDetail() {
 func actionError(a fmt.Stringer, id string, err error) string {
 	id = sanitizeLine(id)
 	switch {
+	case errors.Is(err, triage.ErrInactive):
+		return fmt.Sprintf("%s %s failed: the ticket is already resolved or closed", a, id)
 	case errors.Is(err, triage.ErrConflict):
 		return fmt.Sprintf("%s %s failed: someone else changed or claimed it first", a, id)
 	case errors.Is(err, triage.ErrNotFound):

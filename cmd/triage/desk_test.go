@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -467,5 +468,25 @@ func TestIngestNothingReadableFails(t *testing.T) {
 	}
 	if !strings.Contains(res.stderr, "1 file unreadable") {
 		t.Errorf("summary = %q, want \"1 file unreadable\"", res.stderr)
+	}
+}
+
+func TestActionOnResolvedTicketIsInactive(t *testing.T) {
+	d := startDesk(t)
+	ctx := context.Background()
+	ev := triage.Event{Conversation: "c-1", At: time.Date(2026, 3, 2, 14, 0, 0, 0, time.UTC),
+		Role: triage.RoleCustomer, Type: triage.TypeMessage, Text: "hello"}
+	if _, err := d.client().Ingest(ctx, []triage.Event{ev}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.client().Resolve(ctx, "T-1"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := d.client().Claim(ctx, "T-1")
+	if !errors.Is(err, triage.ErrInactive) {
+		t.Errorf("claim of a resolved ticket: %v, want ErrInactive", err)
+	}
+	if !errors.Is(err, triage.ErrConflict) {
+		t.Errorf("claim of a resolved ticket: %v, want it to be a conflict too", err)
 	}
 }

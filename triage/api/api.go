@@ -367,12 +367,16 @@ func (s *Server) handleTicketAction(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, triage.ErrNotFound):
 		writeError(w, http.StatusNotFound, err)
 	case errors.Is(err, engine.ErrInactive):
-		writeError(w, http.StatusConflict, err)
+		writeJSON(w, http.StatusConflict, map[string]string{"error": err.Error(), "code": codeInactive})
 	default:
 		s.log.Error("ticket action failed", "err", err, "ticket", id)
 		writeError(w, http.StatusInternalServerError, err)
 	}
 }
+
+// codeInactive marks, in a conflict response, an action refused because
+// the ticket is resolved or closed rather than claimed by someone else.
+const codeInactive = "inactive"
 
 // handleStream sends live updates as JSON Lines, flushed one by one.
 func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {

@@ -62,17 +62,24 @@ type APIError struct {
 	Status  int
 	Message string
 	Holder  string
+	// Code refines the status: "inactive" on a conflict means the ticket
+	// is resolved or closed.
+	Code string
 }
 
 func (e *APIError) Error() string { return e.Message }
 
-// Unwrap maps the status to the domain's sentinel errors.
-func (e *APIError) Unwrap() error {
+// Unwrap maps the status to the domain's sentinel errors. A conflict
+// over a resolved or closed ticket is both ErrConflict and ErrInactive.
+func (e *APIError) Unwrap() []error {
 	switch e.Status {
 	case http.StatusNotFound:
-		return triage.ErrNotFound
+		return []error{triage.ErrNotFound}
 	case http.StatusConflict:
-		return triage.ErrConflict
+		if e.Code == "inactive" {
+			return []error{triage.ErrConflict, triage.ErrInactive}
+		}
+		return []error{triage.ErrConflict}
 	}
 	return nil
 }
@@ -98,12 +105,13 @@ func (c *Client) do(ctx context.Context, hc *http.Client, method, path string, b
 		var body struct {
 			Error  string `json:"error"`
 			Holder string `json:"holder"`
+			Code   string `json:"code"`
 		}
 		data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		if json.Unmarshal(data, &body) != nil || body.Error == "" {
 			body.Error = fmt.Sprintf("%s %s: %s", method, path, resp.Status)
 		}
-		return nil, &APIError{Status: resp.StatusCode, Message: body.Error, Holder: body.Holder}
+		return nil, &APIError{Status: resp.StatusCode, Message: body.Error, Holder: body.Holder, Code: body.Code}
 	}
 	return resp, nil
 }

@@ -31,7 +31,7 @@ func (e *ConflictError) Error() string {
 func (e *ConflictError) Unwrap() error { return triage.ErrConflict }
 
 // ErrInactive is returned for an action on a resolved or closed ticket.
-var ErrInactive = errors.New("ticket is resolved or closed")
+var ErrInactive = triage.ErrInactive
 
 // loadPolicy reads the escalation policy, seeding the default on first start.
 func (e *Engine) loadPolicy() error {
