@@ -52,7 +52,7 @@ func loadSettings() (*config.Settings, error) {
 		err = nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: make the file readable, or name another one with --config or TRIAGE_CONFIG", err)
 	}
 	s.ApplyEnv(os.LookupEnv)
 	return s, nil

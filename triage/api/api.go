@@ -400,8 +400,11 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 			_ = flusher.Flush()
 		case u, ok := <-sub.Updates():
 			if !ok {
-				if err := sub.Err(); err != nil {
+				switch err := sub.Err(); {
+				case errors.Is(err, engine.ErrSubscriberTooSlow):
 					s.log.Warn("stream subscriber dropped", "err", err)
+				case err != nil:
+					s.log.Debug("stream closed", "err", err)
 				}
 				return
 			}

@@ -222,7 +222,7 @@ func (r *Reader) step() (starved bool) {
 	switch {
 	case line.tooLong:
 		r.reject(line.number, "", fmt.Sprintf(
-			"line is longer than %d bytes, the most one line may hold: split it", r.opts.MaxLineBytes))
+			"line is longer than %d bytes, the maximum for one line: split it", r.opts.MaxLineBytes))
 	case line.hadNUL:
 		r.reject(line.number, "", "line contains a NUL byte; the input may be UTF-16 or binary: convert it to UTF-8")
 	default:
