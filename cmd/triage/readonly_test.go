@@ -100,3 +100,32 @@ func copyExecutable(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// TestOthersSocketSaysPermissionDenied runs a client as the user nobody
+// against a daemon's private socket. The client must say that it lacks
+// permission, and how to get it, rather than that no daemon runs.
+func TestOthersSocketSaysPermissionDenied(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run a client as another user")
+	}
+	d := startDesk(t)
+	bin := filepath.Join(shortTempDir(t), "bin", "triage")
+	copyExecutable(t, triageBin, bin)
+	if err := os.Chmod(filepath.Dir(filepath.Dir(bin)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	cmd := exec.Command(bin, "queue")
+	cmd.Env = append(d.env(), "HOME="+home, "XDG_CONFIG_HOME="+home)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobodyID, Gid: nobodyID}}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Errorf("queue on another user's socket: %v, want exit status 1\n%s", err, out)
+	}
+	for _, want := range []string{d.socket, "permission denied", "--socket-group"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output does not mention %q:\n%s", want, out)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/triagedesk/triage/triage"
@@ -96,6 +97,9 @@ func (c *Client) do(ctx context.Context, hc *http.Client, method, path string, b
 	if err != nil {
 		var opErr *net.OpError
 		if errors.As(err, &opErr) && opErr.Op == "dial" {
+			if errors.Is(opErr.Err, syscall.EACCES) {
+				return nil, fmt.Errorf("connect to the daemon's socket %s: permission denied: the socket or its folder belongs to another user; ask them to start the daemon with --socket-group and add you to that group, or use a socket of your own with --socket", c.socket)
+			}
 			return nil, fmt.Errorf("%w on %s: %v", ErrNoDaemon, c.socket, opErr.Err)
 		}
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)
