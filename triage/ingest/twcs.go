@@ -26,6 +26,11 @@ const twcsTimeLayout = "Mon Jan 02 15:04:05 -0700 2006"
 // they cannot collide with ids from other sources.
 const twcsIDPrefix = "twcs-"
 
+// twitterEntities undoes the escaping of tweet text in the Twitter API,
+// which writes &, < and > as HTML entities. One pass, so "&amp;lt;" reads
+// as the "&lt;" its author typed.
+var twitterEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
+
 // twcsRow is one data row, or the reason it was rejected.
 type twcsRow struct {
 	line    int
@@ -152,7 +157,7 @@ func (p *twcsParser) readRow(line int, fields []string) twcsRow {
 		return fail("created_at", fmt.Sprintf("invalid time %q: expected the form \"Tue Oct 31 22:10:47 +0000 2017\"", get("created_at")))
 	}
 	row.at = at
-	row.text = get("text")
+	row.text = twitterEntities.Replace(get("text"))
 	if row.parent, row.reject = twcsTweetID(get("in_response_to_tweet_id")); row.reject != "" {
 		row.field = "in_response_to_tweet_id"
 		return row

@@ -166,3 +166,15 @@ func readFile(t *testing.T, path string) []Item {
 	}
 	return readAll(t, string(data), Options{Source: path, ReportSkipped: true})
 }
+
+func TestTWCSUndoesTwitterEntities(t *testing.T) {
+	input := twcsHeader +
+		"1,115712,True,Tue Oct 31 22:10:47 +0000 2017,Q&amp;A says 3 &lt; 4 &gt; 2 &amp;lt;b&amp;gt;,,\n"
+	events, rejects := splitItems(readAll(t, input, Options{}))
+	if len(rejects) != 0 || len(events) != 1 {
+		t.Fatalf("got %d events and %d rejects, want one event", len(events), len(rejects))
+	}
+	if got, want := events[0].Event.Text, "Q&A says 3 < 4 > 2 &lt;b&gt;"; got != want {
+		t.Errorf("text = %q, want %q", got, want)
+	}
+}
