@@ -167,6 +167,9 @@ func (m *Model) queueView() string {
 
 // countsLine sums the listed tickets per queue and per priority.
 func (m *Model) countsLine() string {
+	if !m.loadedOnce {
+		return "loading…"
+	}
 	q := &m.queue
 	parts := []string{plural(len(q.tickets), "ticket", "tickets")}
 
