@@ -205,7 +205,7 @@ func TestFullDiskLeavesNoPartialWrite(t *testing.T) {
 
 // TestIngestCutOffByCrashSaysWhatToDo kills the daemon while `triage
 // ingest` is sending a large file. The command must fail with the counts
-// so far and say that sending the same input again is safe.
+// so far and advise that sending the same input again is safe.
 func TestIngestCutOffByCrashSaysWhatToDo(t *testing.T) {
 	d := startDesk(t)
 	var input bytes.Buffer

@@ -270,7 +270,8 @@ func TestHistoryReviewsAndEvalMarks(t *testing.T) {
 	d, escalations := realHistoryDesk(t)
 	ctx := context.Background()
 	c := d.client().WithAgent("lead")
-	// A console that follows the stream sees every mark as it is saved.
+	// A console that follows the stream receives every mark as it is
+	// saved.
 	streamCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	stream, err := d.client().Subscribe(streamCtx, 0, "")

@@ -391,8 +391,9 @@ func ingestStream(ctx context.Context, s *sender, r io.Reader, opts ingest.Optio
 	return s.flush(ctx)
 }
 
-// isConnectionLost reports whether err says the daemon closed or reset
-// the connection during a request, as it does when it stops or crashes.
+// isConnectionLost reports whether err means that the daemon closed or
+// reset the connection during a request, as it does when it stops or
+// crashes.
 func isConnectionLost(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE)
