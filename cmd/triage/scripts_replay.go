@@ -55,7 +55,10 @@ a summary: how many would escalate, at which turn and for which reason.
 --against VERSION (a stored version, needs the daemon) or --against-file
 FILE replays a second version too and shows where the two part ways. For
 a script file, a folder is compared with the stored script of the same
-name when the daemon has one.`,
+name when the daemon has one.
+
+A rejected input line is reported on stderr with its file and line
+number and left out; the exit status is then 3.`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScriptsTest(cmd.Context(), cmd.OutOrStdout(), args[0], args[1:], opts)
@@ -89,7 +92,7 @@ func runScriptsTest(ctx context.Context, out io.Writer, name string, paths []str
 	if err != nil {
 		return err
 	}
-	conversations, err := readConversations(paths)
+	conversations, rejected, err := readConversations(paths)
 	if err != nil {
 		return err
 	}
@@ -131,7 +134,10 @@ func runScriptsTest(ctx context.Context, out io.Writer, name string, paths []str
 	}
 
 	if opts.asJSON {
-		return writeJSONOut(out, testReport(tested, mainRuns, other, otherRuns))
+		if err := writeJSONOut(out, testReport(tested, mainRuns, other, otherRuns)); err != nil {
+			return err
+		}
+		return rejectedExit(rejected)
 	}
 	if len(conversations) == 1 || opts.verbose {
 		for i, run := range mainRuns {
@@ -145,7 +151,17 @@ func runScriptsTest(ctx context.Context, out io.Writer, name string, paths []str
 	if len(conversations) > 1 {
 		printSummary(out, tested.label, summarize(mainRuns), other, otherRuns)
 	}
-	return nil
+	return rejectedExit(rejected)
+}
+
+// rejectedExit returns the exit for a run that left out rejected input
+// lines, or nil when there were none.
+func rejectedExit(rejected int) error {
+	if rejected == 0 {
+		return nil
+	}
+	fmt.Fprintf(os.Stderr, "%d input %s rejected and left out\n", rejected, plural(rejected, "line", "lines"))
+	return withExit(exitRejected, errRejected)
 }
 
 // loadCandidate reads a script: from the file at name, else from the
@@ -235,13 +251,13 @@ func loadReplayPolicy(ctx context.Context, c *client.Client, file string) (*repl
 
 // readConversations reads every file named, and every file in each folder
 // named, and groups the events by conversation in the order first seen.
-// A rejected line is reported on stderr and left out.
-func readConversations(paths []string) ([][]triage.Event, error) {
+// A rejected line is reported on stderr, counted and left out.
+func readConversations(paths []string) ([][]triage.Event, int, error) {
 	var files []string
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if !info.IsDir() {
 			files = append(files, p)
@@ -249,7 +265,7 @@ func readConversations(paths []string) ([][]triage.Event, error) {
 		}
 		entries, err := os.ReadDir(p)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		for _, e := range entries {
 			if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
@@ -259,15 +275,16 @@ func readConversations(paths []string) ([][]triage.Event, error) {
 	}
 	byConv := map[string]int{}
 	var out [][]triage.Event
+	rejected := 0
 	for _, path := range files {
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		rd, err := ingest.NewReader(f, ingest.Options{Source: path})
 		if err != nil {
 			f.Close()
-			return nil, err
+			return nil, 0, err
 		}
 		for {
 			item, err := rd.Next()
@@ -276,10 +293,11 @@ func readConversations(paths []string) ([][]triage.Event, error) {
 			}
 			if err != nil {
 				f.Close()
-				return nil, err
+				return nil, 0, err
 			}
 			if item.Err != nil {
 				fmt.Fprintln(os.Stderr, item.Err)
+				rejected++
 				continue
 			}
 			i, ok := byConv[item.Event.Conversation]
@@ -292,7 +310,7 @@ func readConversations(paths []string) ([][]triage.Event, error) {
 		}
 		f.Close()
 	}
-	return out, nil
+	return out, rejected, nil
 }
 
 func replayAll(conversations [][]triage.Event, cand candidate, policy *replayPolicy, force bool) ([]*engine.ReplayResult, error) {

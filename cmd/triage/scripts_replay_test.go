@@ -155,3 +155,23 @@ func TestScriptsTestSummaryMatchesLiveOnTWCS(t *testing.T) {
 	t.Logf("replay outcomes of %d conversations: %v; escalations by turn %v",
 		rep.Summary.Conversations, rep.Summary.Results, rep.Summary.EscalatedAtTurn)
 }
+
+func TestScriptsTestRejectedLineExits3(t *testing.T) {
+	dir := shortTempDir(t)
+	env := append(os.Environ(), "TRIAGE_SOCKET="+filepath.Join(dir, "none.sock"), "TRIAGE_DB="+filepath.Join(dir, "none.db"))
+	// The third message has an hour of 25, which the transcript reader
+	// rejects; the lines around it still make the conversation.
+	bad := strings.Replace(connectionTranscript, "[14:01:30]", "[25:01:30]", 1)
+	transcript := writeFile(t, dir, "net.txt", bad)
+
+	res := runTriage(t, env, "", "scripts", "test", "sign-in-or-connection", transcript)
+	if res.code != exitRejected {
+		t.Errorf("scripts test with a rejected line: exit %d, want %d\n%s", res.code, exitRejected, res.stderr)
+	}
+	if !strings.Contains(res.stderr, transcript+":4:") {
+		t.Errorf("stderr does not name the rejected line %s:4:\n%s", transcript, res.stderr)
+	}
+	if !strings.Contains(res.stdout, "conversation c-net") {
+		t.Errorf("the good lines were not replayed:\n%s", res.stdout)
+	}
+}
