@@ -120,7 +120,7 @@ func (m *Model) queueRow(t *triage.Ticket, selected bool, c columns) string {
 		badge = "NEW"
 	}
 	wait := "—"
-	if t.WaitingSince != nil {
+	if t.WaitingSince != nil && t.Status.Active() {
 		wait = formatWait(m.now().Sub(*t.WaitingSince))
 	}
 	reason := shortReason(t)

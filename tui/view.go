@@ -233,7 +233,9 @@ func (m *Model) ticketView() string {
 			sanitizeLine(t.Queue),
 			t.Priority.String(),
 		}
-		if t.WaitingSince != nil {
+		// A resolved or closed ticket keeps the time its last message
+		// came, but nobody waits on it any more.
+		if t.WaitingSince != nil && t.Status.Active() {
 			parts = append(parts, "waiting "+formatWait(m.now().Sub(*t.WaitingSince)))
 		}
 		parts = append(parts, "frustration "+m.frustration(t.Frustration)+" "+sparkline(t.Trend, triage.TrendLength))

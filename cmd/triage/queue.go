@@ -78,7 +78,7 @@ func printQueueItems(w io.Writer, items []queueItem, now time.Time) {
 		}
 		t := item.ticket
 		wait := "-"
-		if t.WaitingSince != nil {
+		if t.WaitingSince != nil && t.Status.Active() {
 			wait = formatAge(now.Sub(*t.WaitingSince))
 		}
 		claimed := "-"
