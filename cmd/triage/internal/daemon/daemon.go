@@ -119,6 +119,8 @@ func Start(cfg Config) (*Daemon, error) {
 	if err := os.MkdirAll(filepath.Dir(cfg.Database), 0o700); err != nil {
 		return nil, fmt.Errorf("create database folder: %w", err)
 	}
+	_, statErr := os.Stat(cfg.Database)
+	created := errors.Is(statErr, os.ErrNotExist)
 	db, err := store.OpenLive(cfg.Database, store.Options{Timeout: cfg.LockTimeout})
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("%w: %s", ErrBusy, describeHolder(cfg.Database))
@@ -131,6 +133,11 @@ func Start(cfg Config) (*Daemon, error) {
 	if err := d.start(); err != nil {
 		d.stopOps(context.Background())
 		_ = db.Close()
+		// A database this start created holds nothing yet: leave no
+		// empty file behind a start that failed.
+		if created {
+			_ = os.Remove(cfg.Database)
+		}
 		return nil, err
 	}
 	return d, nil

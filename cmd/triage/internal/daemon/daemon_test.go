@@ -100,12 +100,32 @@ func TestTCPRejectsNonLoopback(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Errorf("Start on 0.0.0.0 = %v, want a loopback-only error", err)
 	}
-	// The start failed after the socket was created: neither the socket
-	// nor the info file may stay behind.
-	for _, path := range []string{filepath.Join(dir, "t.sock"), InfoPath(filepath.Join(dir, "t.db"))} {
+	// The start failed after the socket was created: neither the socket,
+	// the info file nor the new, empty database may stay behind.
+	for _, path := range []string{filepath.Join(dir, "t.sock"), InfoPath(filepath.Join(dir, "t.db")), filepath.Join(dir, "t.db")} {
 		if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s left behind by a failed start: %v", path, err)
 		}
+	}
+}
+
+func TestFailedStartKeepsExistingDatabase(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{Database: filepath.Join(dir, "t.db"), Socket: filepath.Join(dir, "t.sock")}
+	d, err := Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Listen = "0.0.0.0:0"
+	cfg.Tokens = []api.Token{{Name: "a", Role: api.RoleAgent, Secret: "0123456789abcdef"}}
+	if _, err := Start(cfg); err == nil {
+		t.Fatal("Start on 0.0.0.0 succeeded, want a loopback-only error")
+	}
+	if _, err := os.Stat(cfg.Database); err != nil {
+		t.Errorf("a failed start removed the existing database: %v", err)
 	}
 }
 
