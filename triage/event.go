@@ -161,7 +161,8 @@ func (e *Event) Validate() error {
 	case len(e.ID) > MaxIDLength:
 		return &FieldError{"id", fmt.Sprintf("longer than %d bytes", MaxIDLength)}
 	case e.At.IsZero():
-		return &FieldError{"at", "missing: give an RFC 3339 time with a UTC offset or Z"}
+		// 0001-01-01T00:00:00Z decodes to the same zero time as no value.
+		return &FieldError{"at", "missing or year 1: give an RFC 3339 time with a UTC offset or Z"}
 	case e.At.Year() < 1970 || e.At.Year() > 9000:
 		return &FieldError{"at", fmt.Sprintf("year %d is out of range 1970-9000", e.At.Year())}
 	case !e.Role.Valid():

@@ -454,7 +454,13 @@ func TestHealthReportsIngestBacklog(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The bytes written may still be on their way to the daemon, so the
+	// health check is asked until it counts the request.
 	status, text := get(t, "http://"+addr+"/healthz")
+	for deadline := time.Now().Add(10 * time.Second); status != http.StatusServiceUnavailable && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		status, text = get(t, "http://"+addr+"/healthz")
+	}
 	if status != http.StatusServiceUnavailable || !strings.Contains(text, `"pending_requests":1`) {
 		t.Errorf("healthz with an ingest request in flight: %d %s, want 503 and 1 pending", status, text)
 	}

@@ -6,7 +6,7 @@ func TestRejectionClass(t *testing.T) {
 	cases := map[string]string{
 		"invalid JSON: unexpected end of JSON input":                        "invalid_json",
 		"line longer than 1048576 bytes":                                    "line_too_long",
-		`field "at": missing: give an RFC 3339 time with a UTC offset or Z`: "field_at",
+		`field "at": missing or year 1: give an RFC 3339 time with a UTC offset or Z`: "field_at",
 		`field "conversation" or "id": contains a NUL byte`:                 "field_conversation",
 		`field "role": "robot" is not one of customer, agent, bot`:          "field_role",
 		`field "password": secret`:                                          "other",
