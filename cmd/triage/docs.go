@@ -39,9 +39,11 @@ type buildInfo struct {
 	Version    string `json:"version"`
 	Commit     string `json:"commit,omitempty"`
 	CommitTime string `json:"commit_time,omitempty"`
-	Modified   bool   `json:"modified"`
-	GoVersion  string `json:"go_version"`
-	Platform   string `json:"platform"`
+	// Modified is nil when the build had no version control information,
+	// as when it was built from an exported copy of the source.
+	Modified  *bool  `json:"modified,omitempty"`
+	GoVersion string `json:"go_version"`
+	Platform  string `json:"platform"`
 }
 
 // readBuildInfo collects the version from the module's build information.
@@ -59,7 +61,8 @@ func readBuildInfo() buildInfo {
 		case "vcs.time":
 			bi.CommitTime = s.Value
 		case "vcs.modified":
-			bi.Modified = s.Value == "true"
+			modified := s.Value == "true"
+			bi.Modified = &modified
 		}
 	}
 	return bi
@@ -72,7 +75,7 @@ func version() string {
 	v := bi.Version
 	if len(bi.Commit) >= 12 {
 		v += " (" + bi.Commit[:12]
-		if bi.Modified {
+		if bi.Modified != nil && *bi.Modified {
 			v += ", modified"
 		}
 		v += ")"
