@@ -4,13 +4,13 @@ import "testing"
 
 func TestRejectionClass(t *testing.T) {
 	cases := map[string]string{
-		"invalid JSON: unexpected end of JSON input":                        "invalid_json",
-		"line longer than 1048576 bytes":                                    "line_too_long",
+		"invalid JSON: unexpected end of JSON input":                                  "invalid_json",
+		"line longer than 1048576 bytes":                                              "line_too_long",
 		`field "at": missing or year 1: give an RFC 3339 time with a UTC offset or Z`: "field_at",
-		`field "conversation" or "id": contains a NUL byte`:                 "field_conversation",
-		`field "role": "robot" is not one of customer, agent, bot`:          "field_role",
-		`field "password": secret`:                                          "other",
-		"something else went wrong":                                         "other",
+		`field "conversation" or "id": contains a NUL byte`:                           "field_conversation",
+		`field "role": "robot" is not one of customer, agent, bot`:                    "field_role",
+		`field "password": secret`:                                                    "other",
+		"something else went wrong":                                                   "other",
 	}
 	for message, want := range cases {
 		if got := RejectionClass(message); got != want {
