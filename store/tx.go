@@ -26,9 +26,9 @@ type tx struct {
 
 var _ triage.Tx = (*tx)(nil)
 
-// appendFillPercent is how full bbolt leaves the left page when it splits
-// a page of a bucket whose keys are mostly added in order. The page then
-// stays nearly full, with room for the odd key that arrives late.
+// appendFillPercent is bbolt's split threshold for buckets whose keys are
+// mostly added in order: the left page of a split stays nearly full, with
+// room for the odd key that arrives late.
 const appendFillPercent = 0.9
 
 func (t *tx) bucket(name []byte) *bolt.Bucket {

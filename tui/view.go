@@ -233,8 +233,8 @@ func (m *Model) ticketView() string {
 			sanitizeLine(t.Queue),
 			t.Priority.String(),
 		}
-		// A resolved or closed ticket keeps the time its last message
-		// came, but nobody waits on it any more.
+		// A resolved or closed ticket keeps the time of its last
+		// message, but no one waits on it any more.
 		if t.WaitingSince != nil && t.Status.Active() {
 			parts = append(parts, "waiting "+formatWait(m.now().Sub(*t.WaitingSince)))
 		}

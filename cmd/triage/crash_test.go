@@ -203,10 +203,10 @@ func TestFullDiskLeavesNoPartialWrite(t *testing.T) {
 	}
 }
 
-// TestIngestCutOffByCrashSaysWhatToDo kills the daemon while `triage
+// TestIngestCrashAdvisesResend kills the daemon while `triage
 // ingest` is sending a large file. The command must fail with the counts
 // so far and advise that sending the same input again is safe.
-func TestIngestCutOffByCrashSaysWhatToDo(t *testing.T) {
+func TestIngestCrashAdvisesResend(t *testing.T) {
 	d := startDesk(t)
 	var input bytes.Buffer
 	for _, ev := range crashEvents(60000) {

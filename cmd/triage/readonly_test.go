@@ -13,13 +13,15 @@ import (
 	"testing"
 )
 
-// nobodyID is the uid and gid of the unprivileged user "nobody" on Linux.
+// nobodyID is the uid and gid of the unprivileged account named
+// "nobody" on Linux.
 const nobodyID = 65534
 
 // TestReadOnlyDatabaseIsRejected starts the daemon on a database file
 // that its user may read but not write. Root may write any file, so as
-// root the daemon runs as the user nobody. The daemon must exit with an
-// error that names the file and the fix, and leave the file unchanged.
+// root the daemon runs as the unprivileged account (uid 65534). The
+// daemon must exit with an error that names the file and the fix, and
+// leave the file unchanged.
 func TestReadOnlyDatabaseIsRejected(t *testing.T) {
 	d := startDesk(t)
 	if _, err := d.client().Ingest(context.Background(), crashEvents(30)); err != nil {
@@ -35,14 +37,14 @@ func TestReadOnlyDatabaseIsRejected(t *testing.T) {
 	}
 
 	cmd := exec.Command(triageBin, "serve")
-	// The configuration file is looked up under HOME, which the user
-	// nobody may not read.
+	// The configuration file is looked up under HOME, which the
+	// unprivileged account may not read.
 	cmd.Env = append(d.env(), "HOME="+d.dir, "XDG_CONFIG_HOME="+d.dir)
 	if os.Geteuid() == 0 {
 		bin := filepath.Join(d.dir, "bin", "triage")
 		copyExecutable(t, triageBin, bin)
-		// The user nobody needs to reach the program and to write its state
-		// folder, but not the database file.
+		// The unprivileged account needs to reach the program and to
+		// write its state folder, but not the database file.
 		if err := os.Chmod(d.dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -101,8 +103,8 @@ func copyExecutable(t *testing.T, src, dst string) {
 	}
 }
 
-// TestOthersSocketSaysPermissionDenied runs a client as the user nobody
-// against a daemon's private socket. The client must say that it lacks
+// TestOthersSocketSaysPermissionDenied runs a client as the unprivileged
+// account (uid 65534) against a daemon's private socket. The client must say that it lacks
 // permission, and how to get it, rather than that no daemon runs.
 func TestOthersSocketSaysPermissionDenied(t *testing.T) {
 	if os.Geteuid() != 0 {

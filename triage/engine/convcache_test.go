@@ -31,12 +31,14 @@ func TestCachedConversationKeepsClaim(t *testing.T) {
 		return triage.Event{Conversation: "c-1", At: at.Add(time.Duration(i) * time.Second),
 			Role: triage.RoleCustomer, Type: triage.TypeMessage, Text: "hello again"}
 	}
+
 	if _, err := e.Ingest(ctx, []triage.Event{message(0)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.Claim(ctx, "T-1", "ana", at); err != nil {
 		t.Fatal(err)
 	}
+
 	// The next batches start from the cached conversation, which must
 	// carry the claim and the version it wrote.
 	for i := 1; i <= 3; i++ {
@@ -44,6 +46,7 @@ func TestCachedConversationKeepsClaim(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+
 	got := storedTicket(t, e, "T-1")
 	if got.ClaimedBy == nil || *got.ClaimedBy != "ana" {
 		t.Errorf("ticket claimed by %v after more messages, want ana", got.ClaimedBy)
@@ -63,12 +66,14 @@ func TestForgottenConversationStartsAgain(t *testing.T) {
 	customer := &triage.Customer{Email: "ines@example.org"}
 	first := triage.Event{Conversation: "c-1", At: at, Role: triage.RoleCustomer,
 		Type: triage.TypeMessage, Text: "my order never came", Customer: customer}
+
 	if _, err := e.Ingest(ctx, []triage.Event{first}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.Forget(ctx, triage.CustomerMatch{Email: customer.Email}, "auditor"); err != nil {
 		t.Fatal(err)
 	}
+
 	// After the erasure the conversation is unknown again, so its next
 	// event opens a new ticket rather than reviving the erased one.
 	again := first
@@ -77,6 +82,7 @@ func TestForgottenConversationStartsAgain(t *testing.T) {
 	if _, err := e.Ingest(ctx, []triage.Event{again}); err != nil {
 		t.Fatal(err)
 	}
+
 	got := storedTicket(t, e, "T-2")
 	if got.Conversation != "c-1" {
 		t.Errorf("ticket T-2 is for conversation %q, want c-1", got.Conversation)
