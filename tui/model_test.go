@@ -755,3 +755,23 @@ func TestResolvedTicketShownInStatusLine(t *testing.T) {
 		t.Errorf("view lacks %q:\n%s", want, h.view())
 	}
 }
+
+func TestStreamFailureLoadsQueueOnce(t *testing.T) {
+	desk := newFakeDesk(sampleTickets()...)
+	m := newModel(context.Background(), Options{Desk: desk, Agent: "alice", Now: (&testClock{now: baseTime}).Now})
+	m.Init()
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if m.queueRequest != 0 {
+		t.Fatalf("Init requested the queue (%d requests); it waits for the stream", m.queueRequest)
+	}
+
+	// No stream, so no Reset: the queue loads at the first failure.
+	m.Update(streamErrMsg{generation: m.generation, err: errors.New("connection refused")})
+	if m.queueRequest != 1 || !m.loading {
+		t.Errorf("after the first stream failure: %d queue requests, loading %v; want 1, true", m.queueRequest, m.loading)
+	}
+	m.Update(streamErrMsg{generation: m.generation, err: errors.New("connection refused")})
+	if m.queueRequest != 1 {
+		t.Errorf("after a second stream failure: %d queue requests, want still 1", m.queueRequest)
+	}
+}
